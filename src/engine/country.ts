@@ -1,0 +1,67 @@
+/**
+ * Country context: which country a message names, and which variant of an entry fits a user.
+ * Families should not have to answer questions before they get help, so with no country known
+ * the best-fitting variant is answered and the others are offered.
+ */
+import type { EntryCountry, UserCountry } from '../types.js';
+import type { Entry, Lexicon } from '../kb/schema.js';
+import type { Analyzer } from './analyze.js';
+import { compilePattern, patternMatches, type Pattern } from './prefix-match.js';
+
+/** Which entry countries serve a user living in each country, best first. */
+const SERVES: Record<UserCountry, readonly EntryCountry[]> = {
+  KZ: ['KZ', 'EAEU', 'ABROAD'],
+  RU: ['EAEU', 'ABROAD'],
+  KG: ['KG'],
+  OTHER: ['ABROAD'],
+};
+
+export interface CountryDetector {
+  detect(text: string): UserCountry | undefined;
+}
+
+export function createCountryDetector(lexicon: Lexicon, analyzer: Analyzer): CountryDetector {
+  const cues: [UserCountry, Pattern][] = [];
+  for (const [country, words] of Object.entries(lexicon.countries) as [UserCountry, string[]][]) {
+    for (const word of words) {
+      cues.push([country, compilePattern(word, (t) => analyzer.tokens(t, 'fr'))]);
+      cues.push([country, compilePattern(word, (t) => analyzer.tokens(t, 'ru'))]);
+    }
+  }
+  return {
+    detect(text) {
+      const readings = [analyzer.tokens(text, 'fr'), analyzer.tokens(text, 'ru'), analyzer.tokens(text, 'ky')];
+      const named = new Set<UserCountry>();
+      for (const [country, pattern] of cues) {
+        if (readings.some((tokens) => patternMatches(pattern, tokens))) named.add(country);
+      }
+      // "I am from Kyrgyzstan, living in Moscow": the other country is where the rules apply.
+      if (named.size > 1) named.delete('KG');
+      return named.size === 1 ? [...named][0] : undefined;
+    },
+  };
+}
+
+/** How well an entry fits a user's country: lower is better, Infinity when it does not apply. */
+export function countryRank(entry: Entry, country: UserCountry): number {
+  const ranks = entry.countries.map((c) => SERVES[country].indexOf(c)).filter((r) => r >= 0);
+  return ranks.length > 0 ? Math.min(...ranks) : Infinity;
+}
+
+export interface VariantChoice {
+  readonly entry: Entry;
+  /** The same question for other countries, to offer as options (empty when the country was known). */
+  readonly others: readonly Entry[];
+  /** True when the country picked the entry; false when we guessed and should say which country it is about. */
+  readonly countryKnown: boolean;
+}
+
+export function chooseVariant(top: Entry, entries: ReadonlyMap<string, Entry>, country?: UserCountry): VariantChoice {
+  if (!top.group) return { entry: top, others: [], countryKnown: true };
+  const variants = [...entries.values()].filter((e) => e.group === top.group);
+  if (country) {
+    const best = [...variants].sort((a, b) => countryRank(a, country) - countryRank(b, country))[0]!;
+    if (countryRank(best, country) < Infinity) return { entry: best, others: [], countryKnown: true };
+  }
+  return { entry: top, others: variants.filter((e) => e.id !== top.id), countryKnown: false };
+}

@@ -1,0 +1,50 @@
+/** What goes into the engine and what comes out: the contract every channel speaks. */
+import type { Lang, UserCountry } from '../types.js';
+
+/** What the engine remembers about a user between messages (stored by the caller). */
+export interface Session {
+  lang?: Lang;
+  country?: UserCountry;
+  /** The last entry answered, for feedback. */
+  lastEntry?: string;
+  /** Actions of the last numbered options, so "2" picks the second. */
+  options?: string[];
+}
+
+export interface Inbound {
+  /** What the user typed; absent for a button press. */
+  readonly text?: string;
+  /** A button's action: `entry:<id>`, `intent:<id>`, `lang:<fr|ru|ky>`, `country:<KZ|KG|RU|OTHER>`, `feedback:<up|down>`. */
+  readonly action?: string;
+}
+
+export type ReplyKind = 'answer' | 'clarify' | 'fallback' | 'emergency' | 'intent';
+
+export interface ReplyOption {
+  readonly action: string;
+  readonly label: string;
+  /** For entry options: the entry and its topics (main first). */
+  readonly entry?: string;
+  readonly topics?: readonly string[];
+}
+
+export interface Reply {
+  readonly kind: ReplyKind;
+  readonly intent?: string;
+  readonly entry?: string;
+  readonly topics: readonly string[];
+  readonly lang: Lang;
+  /** How sure the engine is that this is the right reply (0…1). */
+  readonly confidence: number;
+  /** The whole message as the user sees it. */
+  readonly text: string;
+  /** Quick replies / buttons, in order. */
+  readonly options: readonly ReplyOption[];
+  /** The feedback buttons belong under this reply (answers only). */
+  readonly askFeedback: boolean;
+}
+
+export interface TurnResult {
+  readonly reply: Reply;
+  readonly session: Session;
+}
