@@ -20,24 +20,35 @@ export interface CountryDetector {
   detect(text: string): UserCountry | undefined;
 }
 
+type Cue = readonly [UserCountry, Pattern];
+
 export function createCountryDetector(lexicon: Lexicon, analyzer: Analyzer): CountryDetector {
-  const cues: [UserCountry, Pattern][] = [];
-  for (const [country, words] of Object.entries(lexicon.countries) as [UserCountry, string[]][]) {
-    for (const word of words) {
-      cues.push([country, compilePattern(word, (t) => analyzer.tokens(t, 'fr'))]);
-      cues.push([country, compilePattern(word, (t) => analyzer.tokens(t, 'ru'))]);
-    }
-  }
+  const compile = (country: UserCountry, word: string): Cue[] => [
+    [country, compilePattern(word, (t) => analyzer.tokens(t, 'fr'))],
+    [country, compilePattern(word, (t) => analyzer.tokens(t, 'ru'))],
+  ];
+  const byCountry = (lists: Lexicon['places']) =>
+    (Object.entries(lists) as [UserCountry, string[]][]).flatMap(([country, words]) => words.flatMap((w) => compile(country, w)));
+  const places = byCountry(lexicon.places);
+  const names = byCountry(lexicon.countries);
+  const abroad = lexicon.abroad.flatMap((w) => compile('OTHER', w));
+
   return {
     detect(text) {
       const readings = [analyzer.tokens(text, 'fr'), analyzer.tokens(text, 'ru'), analyzer.tokens(text, 'ky')];
-      const named = new Set<UserCountry>();
-      for (const [country, pattern] of cues) {
-        if (readings.some((tokens) => patternMatches(pattern, tokens))) named.add(country);
-      }
+      const named = (cues: Cue[]) => {
+        const found = new Set<UserCountry>();
+        for (const [country, pattern] of cues) if (readings.some((tokens) => patternMatches(pattern, tokens))) found.add(country);
+        return found;
+      };
+      const place = named(places);
+      if (place.size === 1) return [...place][0];
+      // A consulate or a third country: the family is abroad, wherever else the message points.
+      if (place.size === 0 && named(abroad).size > 0) return 'OTHER';
+      const countries = named(names);
       // "I am from Kyrgyzstan, living in Moscow": the other country is where the rules apply.
-      if (named.size > 1) named.delete('KG');
-      return named.size === 1 ? [...named][0] : undefined;
+      if (countries.size > 1) countries.delete('KG');
+      return countries.size === 1 ? [...countries][0] : undefined;
     },
   };
 }

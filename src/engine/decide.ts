@@ -1,24 +1,37 @@
 /**
  * From search hits to a decision: answer, clarify (2–3 options) or fallback. Confidence is a
  * logistic function of the hit's strength, how much of the message it explains and how far it
- * stands above the next topic; its weights and thresholds were tuned on tests/eval/dev.jsonl.
+ * stands above the next topic. Weights and thresholds were chosen by a grid search on
+ * tests/eval/dev.jsonl (lowest per-language top-1, then out-of-scope rejection); re-tune when the
+ * knowledge base grows.
  */
 import type { Entry } from '../kb/schema.js';
 import type { EntryHit, SearchOutcome } from './search.js';
 
-export const CALIBRATION = {
+export interface Calibration {
+  readonly bias: number;
+  readonly logScore: number;
+  readonly coverage: number;
+  readonly closeness: number;
+  readonly answer: number;
+  readonly clarify: number;
+  readonly optionShare: number;
+  readonly maxOptions: number;
+}
+
+export const CALIBRATION: Calibration = {
   bias: -3.2,
-  logScore: 1.1,
-  coverage: 3.0,
-  closeness: -1.6,
+  logScore: 1.2,
+  coverage: 3,
+  closeness: -2,
   /** At or above: answer. */
-  answer: 0.55,
+  answer: 0.35,
   /** At or above (and below answer): ask which topic was meant. */
-  clarify: 0.25,
+  clarify: 0.2,
   /** Options offered must score at least this share of the best. */
   optionShare: 0.45,
   maxOptions: 3,
-} as const;
+};
 
 export interface Decision {
   readonly kind: 'answer' | 'clarify' | 'fallback';
@@ -27,17 +40,14 @@ export interface Decision {
   readonly confidence: number;
 }
 
-export function confidenceOf(best: EntryHit, next: EntryHit | undefined): number {
+export function confidenceOf(best: EntryHit, next: EntryHit | undefined, c: Calibration = CALIBRATION): number {
   const closeness = next ? next.score / best.score : 0;
   const z =
-    CALIBRATION.bias +
-    CALIBRATION.logScore * Math.log1p(best.score) +
-    CALIBRATION.coverage * best.coverage +
-    CALIBRATION.closeness * closeness;
+    c.bias + c.logScore * Math.log1p(best.score) + c.coverage * best.coverage + c.closeness * closeness;
   return 1 / (1 + Math.exp(-z));
 }
 
-export function decide(outcome: SearchOutcome, entries: ReadonlyMap<string, Entry>): Decision {
+export function decide(outcome: SearchOutcome, entries: ReadonlyMap<string, Entry>, c: Calibration = CALIBRATION): Decision {
   // Country variants of one question count as one candidate: the country context picks among them.
   const seen = new Set<string>();
   const candidates = outcome.hits.filter((hit) => {
@@ -48,12 +58,12 @@ export function decide(outcome: SearchOutcome, entries: ReadonlyMap<string, Entr
   });
   const [best, next] = candidates;
   if (!best) return { kind: 'fallback', entries: [], confidence: 0 };
-  const confidence = confidenceOf(best, next);
-  if (confidence >= CALIBRATION.answer) return { kind: 'answer', entries: [best.entry], confidence };
-  if (confidence >= CALIBRATION.clarify) {
+  const confidence = confidenceOf(best, next, c);
+  if (confidence >= c.answer) return { kind: 'answer', entries: [best.entry], confidence };
+  if (confidence >= c.clarify) {
     const options = candidates
-      .filter((hit) => hit.score >= CALIBRATION.optionShare * best.score)
-      .slice(0, CALIBRATION.maxOptions)
+      .filter((hit) => hit.score >= c.optionShare * best.score)
+      .slice(0, c.maxOptions)
       .map((hit) => hit.entry);
     return { kind: 'clarify', entries: options, confidence };
   }

@@ -10,7 +10,7 @@ import { scriptOf } from '../text/fold.js';
 import { createAnalyzer, type Analyzer } from './analyze.js';
 import { Composer } from './compose.js';
 import { chooseVariant, createCountryDetector, type CountryDetector } from './country.js';
-import { decide, type Decision } from './decide.js';
+import { CALIBRATION, decide, type Calibration, type Decision } from './decide.js';
 import { createTranslator, type Translate } from './i18n.js';
 import { createIntentMatcher, type IntentMatcher } from './intents.js';
 import { createLanguageDetector, type LanguageDetector } from './language.js';
@@ -20,6 +20,8 @@ import type { Inbound, Reply, Session, TurnResult } from './types.js';
 
 /** Longer messages are refused politely (after the emergency check has read them). */
 export const MAX_MESSAGE_CHARS = 2000;
+/** An intent match this close to one of its phrasings needs no knowledge search. */
+const PLAIN_INTENT_CLOSENESS = 0.5;
 
 export class Engine {
   readonly analyzer: Analyzer;
@@ -31,7 +33,11 @@ export class Engine {
   readonly t: Translate;
   private readonly compose: Composer;
 
-  constructor(readonly kb: KnowledgeBase) {
+  /** `calibration` is for tuning on the development set; the tuned values are the default. */
+  constructor(
+    readonly kb: KnowledgeBase,
+    private readonly calibration: Calibration = CALIBRATION,
+  ) {
     this.analyzer = createAnalyzer(kb.lexicon.stopwords);
     this.language = createLanguageDetector(languageCorpus(kb));
     this.safety = createSafetyCheck(kb.intents.get('emergency')!, this.analyzer);
@@ -64,22 +70,25 @@ export class Engine {
     const pickedAction = picked ? session.options?.[Number(picked[1]) - 1] : undefined;
     if (pickedAction) return this.finish(this.act(pickedAction, next, lang), next);
 
+    // A message that is plainly small talk is an intent; otherwise a confident answer beats a loose
+    // intent match ("по каким вопросам звонить на 1899" is a question, not a request for the menu).
     const intent = this.intents.match(text);
-    if (intent) return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
-
+    const plainIntent = intent && intent.score === 1 && intent.closeness >= PLAIN_INTENT_CLOSENESS;
+    if (intent && plainIntent) return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
     const country = this.countries.detect(text) ?? session.country;
     const decision = this.search(text, lang);
+    if (intent && decision.kind !== 'answer') return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
     return this.finish(this.fromDecision(decision, lang, country), next);
   }
 
   /** Searches in the message's language, then in the languages it could be mistaken for. */
   private search(text: string, lang: Lang): Decision {
-    let best = decide(this.knowledge.search(text, lang), this.kb.entries);
+    let best = decide(this.knowledge.search(text, lang), this.kb.entries, this.calibration);
     if (best.kind === 'answer') return best;
     const script = scriptOf(text);
     const others = LANGS.filter((l) => l !== lang && (script === 'latin' || l !== 'fr'));
     for (const other of others) {
-      const decision = decide(this.knowledge.search(text, other), this.kb.entries);
+      const decision = decide(this.knowledge.search(text, other), this.kb.entries, this.calibration);
       if (decision.confidence > best.confidence) best = decision;
     }
     return best;

@@ -1,7 +1,8 @@
 /**
- * Conversation intents (greeting, thanks, human…): a message is an intent when it is almost
- * entirely one of the intent's example phrasings, so "привет, как записать ребенка в школу"
- * stays a question while "привет" or "спасибо большое" is small talk.
+ * Conversation intents (greeting, thanks, human…). A message is an intent when nearly all of its
+ * words belong to that intent's vocabulary (the words of its example phrasings), so
+ * "спасибо большое, вы очень помогли" is thanks while "привет, как записать ребенка в школу"
+ * stays a question. Stopwords outside every intent's vocabulary are ignored.
  */
 import { LANGS, type Lang } from '../types.js';
 import type { Intent } from '../kb/schema.js';
@@ -11,64 +12,85 @@ export interface IntentMatch {
   readonly intent: string;
   /** For intents with values: the language asked for, or positive/negative feedback. */
   readonly value?: string;
+  /** Share of the message's words the intent explains (0…1). */
   readonly score: number;
+  /** Similarity (Jaccard) to the intent's closest example phrasing (0…1). */
+  readonly closeness: number;
 }
 
 export interface IntentMatcher {
   match(text: string): IntentMatch | undefined;
 }
 
-interface Example {
-  readonly intent: string;
-  readonly value?: string;
-  readonly lang: Lang;
-  readonly stems: ReadonlySet<string>;
-}
-
-/** Share of the message that the example must explain, and of the example the message must contain. */
-const MESSAGE_COVERAGE = 0.75;
-const EXAMPLE_COVERAGE = 0.5;
+/** Share of the message's words an intent must explain. */
+const MIN_COVERAGE = 0.66;
 /** Longer messages carry a question, even when they open with a greeting. */
 const MAX_WORDS = 8;
+/** When two intents explain a message equally well ("спасибо, пока"), the more actionable wins. */
+const PRECEDENCE = ['human', 'change-language', 'feedback', 'help', 'goodbye', 'thanks', 'greeting'];
+
+interface Vocabulary {
+  readonly intent: string;
+  readonly value?: string;
+  readonly stems: Record<Lang, Set<string>>;
+  /** Each example's stems, to prefer the intent with a phrasing closest to the message. */
+  readonly examples: Record<Lang, Set<string>[]>;
+}
 
 export function createIntentMatcher(intents: Iterable<Intent>, analyzer: Analyzer): IntentMatcher {
-  const stemsOf = (text: string, lang: Lang) => new Set(analyzer.tokens(text, lang).map((t) => analyzer.stem(t, lang)));
-  const examples: Example[] = [];
+  const stemsOf = (text: string, lang: Lang) => analyzer.tokens(text, lang).map((t) => analyzer.stem(t, lang));
+  const vocabularies: Vocabulary[] = [];
   for (const intent of intents) {
     if (intent.id === 'emergency') continue; // the safety check owns it
     const groups: [string | undefined, Record<Lang, string[]>][] = [];
     if (intent.examples) groups.push([undefined, intent.examples]);
     for (const [value, byLang] of Object.entries(intent.values ?? {})) groups.push([value, byLang]);
     for (const [value, byLang] of groups) {
+      const stems = { fr: new Set<string>(), ru: new Set<string>(), ky: new Set<string>() };
+      const examples: Record<Lang, Set<string>[]> = { fr: [], ru: [], ky: [] };
+      // Every language's examples feed every reading: "спасибо" is said in Kyrgyz too.
       for (const lang of LANGS) {
         for (const text of byLang[lang]) {
-          const stems = stemsOf(text, lang);
-          if (stems.size > 0) examples.push({ intent: intent.id, lang, stems, ...(value ? { value } : {}) });
+          for (const as of LANGS) {
+            const exampleStems = new Set(stemsOf(text, as));
+            exampleStems.forEach((s) => stems[as].add(s));
+            examples[as].push(exampleStems);
+          }
         }
       }
+      vocabularies.push({ intent: intent.id, stems, examples, ...(value ? { value } : {}) });
     }
   }
 
   return {
     match(text) {
-      const readings = Object.fromEntries(LANGS.map((lang) => [lang, stemsOf(text, lang)])) as Record<Lang, Set<string>>;
-      if (readings.ru.size === 0 || readings.ru.size > MAX_WORDS) return undefined;
       let best: IntentMatch | undefined;
-      for (const example of examples) {
-        const message = readings[example.lang];
-        let shared = 0;
-        for (const stem of message) if (hasSimilar(example.stems, stem)) shared++;
-        const messageCoverage = shared / message.size;
-        const exampleCoverage = shared / example.stems.size;
-        if (messageCoverage < MESSAGE_COVERAGE || exampleCoverage < EXAMPLE_COVERAGE) continue;
-        const score = (messageCoverage + exampleCoverage) / 2;
-        if (!best || score > best.score) {
-          best = { intent: example.intent, score, ...(example.value ? { value: example.value } : {}) };
+      for (const lang of LANGS) {
+        const words = analyzer.tokens(text, lang).map((t) => ({ t, s: analyzer.stem(t, lang) }));
+        for (const v of vocabularies) {
+          // Stopwords this intent does not use ("и", "de", "votre") neither help nor hurt.
+          const stems = words.filter(({ t, s }) => v.stems[lang].has(s) || !analyzer.isStopword(t, lang)).map(({ s }) => s);
+          if (stems.length === 0 || stems.length > MAX_WORDS) continue;
+          const hits = stems.filter((s) => hasSimilar(v.stems[lang], s)).length;
+          const score = hits / stems.length;
+          if (score < MIN_COVERAGE || hits === 0) continue;
+          const closeness = Math.max(...v.examples[lang].map((e) => jaccard(e, stems)));
+          const better =
+            !best ||
+            score > best.score ||
+            (score === best.score && closeness > best.closeness) ||
+            (score === best.score && closeness === best.closeness && rank(v.intent) < rank(best.intent));
+          if (better) best = { intent: v.intent, score, closeness, ...(v.value ? { value: v.value } : {}) };
         }
       }
       return best;
     },
   };
+}
+
+function rank(intent: string): number {
+  const i = PRECEDENCE.indexOf(intent);
+  return i < 0 ? PRECEDENCE.length : i;
 }
 
 /** Same stem, or one typo in a word of five letters or more. */
@@ -85,4 +107,11 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
   while (i < a.length && a[i] === b[i]) i++;
   if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
   return a.slice(i) === b.slice(i + 1);
+}
+
+function jaccard(example: ReadonlySet<string>, stems: readonly string[]): number {
+  const message = new Set(stems);
+  let shared = 0;
+  for (const s of message) if (example.has(s)) shared++;
+  return shared / (example.size + message.size - shared);
 }

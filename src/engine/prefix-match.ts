@@ -1,10 +1,10 @@
 /**
  * Word-prefix patterns ("паспорт забрал", "=ош"): a pattern matches when each of its words
- * begins some word of the message ("=word" and words of three letters or fewer must match whole).
+ * begins some word of the message ("=word" and words of one or two letters must match whole).
  */
 export type Pattern = readonly string[];
 
-const WHOLE_WORD_MAX = 3;
+const WHOLE_WORD_MAX = 2;
 
 export function wordMatches(patternWord: string, token: string): boolean {
   if (patternWord.startsWith('=')) return token === patternWord.slice(1);

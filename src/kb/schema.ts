@@ -120,7 +120,9 @@ export type IntentId = (typeof REQUIRED_INTENTS)[number];
 export const lexiconSchema = z
   .object({
     stopwords: perLang(z.array(z.string())),
+    places: z.record(z.enum(['KZ', 'KG', 'RU']), z.array(text).min(1)),
     countries: z.record(z.enum(['KZ', 'KG', 'RU']), z.array(text).min(1)),
+    abroad: z.array(text).min(1),
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconSchema>;
