@@ -101,6 +101,8 @@ export function createLanguageDetector(corpus: LanguageCorpus): LanguageDetector
       const fallback = (): LanguageGuess => ({ lang: stored ?? DEFAULT_LANG, confidence: 0, fromText: false });
       if (script === 'none') return fallback();
       if (script === 'cyrillic' && KYRGYZ_LETTERS.test(text)) return { lang: 'ky', confidence: 1, fromText: true };
+      // One short word ("ok", "спасибо") is shared by too many speakers: keep the stored language.
+      if (stored && words(text).filter((w) => /\p{L}{3,}/u.test(w)).length < 2 && !/\p{L}{8,}/u.test(text)) return fallback();
       const grams = script === 'cyrillic' ? trigrams(cyrillicForm(text)) : trigrams(latinForm(text));
       if (grams.length === 0) return fallback();
       const ranked = script === 'cyrillic' ? score(cyr, grams, cyrVocabulary) : score(lat, grams, latVocabulary);

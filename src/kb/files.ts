@@ -1,6 +1,6 @@
 /** Reading the knowledge files: YAML and JSON parse errors become problems, never exceptions. */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { isLang } from '../types.js';
@@ -10,8 +10,9 @@ export class FileReader {
   readonly problems: Problem[] = [];
   constructor(readonly root: string) {}
 
+  /** Paths in messages are relative to the project folder; relative paths are already so. */
   rel(path: string): string {
-    return relative(this.root, path) || path;
+    return isAbsolute(path) ? relative(this.root, path) || path : path;
   }
 
   error(file: string, field: string, message: string, lang?: string): void {

@@ -76,6 +76,12 @@ export function latinToCyrillic(word: string, lang: TranslitLang): string {
       i += 2;
       continue;
     }
+    // Kyrgyz "y" between vowels is й (uyum = үйүм), not the start of ю/я.
+    if (lang === 'ky' && word[i] === 'y' && VOWELS.has(prev) && VOWELS.has(word[i + 1] ?? '')) {
+      out += 'й';
+      i++;
+      continue;
+    }
     const multi = MULTI.find(([latin]) => word.startsWith(latin, i));
     if (multi) {
       out += multi[col];
