@@ -5,7 +5,7 @@
 import { stemmer as stemFrench } from '@orama/stemmers/french';
 import { stemmer as stemRussian } from '@orama/stemmers/russian';
 import type { Lang, PerLang } from '../types.js';
-import { foldCyrillic, lower, matchForm, stripLatinAccents, words } from '../text/fold.js';
+import { foldCyrillic, lower, stripLatinAccents, words } from '../text/fold.js';
 import { fixLookalikes, latinToCyrillic } from '../text/translit.js';
 import { stemKyrgyz } from '../text/kyrgyz-stem.js';
 
@@ -51,4 +51,3 @@ function tokensOf(text: string, lang: Lang): string[] {
   });
 }
 
-export { matchForm };

@@ -87,7 +87,7 @@ function checkEntries(kb: KnowledgeBase, files: FileReader): void {
 
 function checkReplies(kb: KnowledgeBase, files: FileReader): void {
   for (const [name, reply] of Object.entries(kb.replies)) {
-    checkCitations(kb, files, `knowledge/replies.yaml`, reply.sources.map((s) => s));
+    checkCitations(kb, files, 'knowledge/replies.yaml', reply.sources);
     for (const lang of LANGS) {
       if (reply.text[lang].length > LIMITS.answerChars) {
         files.error('knowledge/replies.yaml', `${name}.text.${lang}`, `is longer than ${LIMITS.answerChars} characters`, lang);
