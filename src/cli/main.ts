@@ -3,6 +3,10 @@ import { PROJECT_ROOT } from '../kb/load.js';
 import { failures, formatReport, readEvalSet, scoreEvalSet } from '../eval/score.js';
 import { runBatch, toBatchOutput } from './batch.js';
 import { renderReply, runChat } from './chat.js';
+import { runCoverage } from './kb-coverage.js';
+import { runServe } from './serve.js';
+import { runTune } from './tune.js';
+import { runTelegramSetup } from './telegram-setup.js';
 import { runValidate } from './kb-validate.js';
 import { loadEngineOrExplain } from './load-engine.js';
 import { parseCommon, UsageError } from './options.js';
@@ -11,16 +15,20 @@ import { join } from 'node:path';
 const USAGE = `Usage: jardam <command> [options]
 
 Commands:
+  serve                        start the server: web chat, and Telegram/WhatsApp when configured (npm start)
+  telegram setup               register the Telegram webhook and command menu (uses the same environment)
   chat                         talk to Jardam in the terminal
   ask "text"                   answer one message (--json for the batch format)
   batch                        JSON lines on stdin → one JSON line per input on stdout
   kb validate                  check the knowledge base (exit 1 on any error)
+  kb coverage                  topics × languages, and entries that fall short (exit 1 if a topic has no entry)
   eval [file.jsonl]            score the engine on an evaluation set (default tests/eval/dev.jsonl)
+  tune [file.jsonl]            grid-search the decision weights on an evaluation set (prints the best)
 
 Options:
   --lang fr|ru|ky              the user's stored language (used when the text is ambiguous)
   --country KZ|KG|RU|OTHER     the user's stored country
-  --json                       machine-readable output (ask, kb validate, eval)
+  --json                       machine-readable output (ask, kb validate, kb coverage, eval)
   --root DIR                   project folder holding knowledge/, intents/, locales/`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -32,10 +40,20 @@ export async function main(argv: string[]): Promise<number> {
       case 'batch':
       case 'eval':
         return await runEngineCommand(command, rest);
+      case 'tune':
+        return runTune(rest);
+      case 'serve':
+        return await runServe(parseCommon(rest).options.root);
+      case 'telegram': {
+        const [sub, ...args] = rest;
+        if (sub !== 'setup') throw new UsageError(`unknown telegram command "${sub ?? ''}"`);
+        return await runTelegramSetup(parseCommon(args).options.root);
+      }
       case 'kb': {
         const [sub, ...args] = rest;
         const { options } = parseCommon(args);
         if (sub === 'validate') return runValidate(options.root, options.json ?? false);
+        if (sub === 'coverage') return runCoverage(options.root, options.json ?? false);
         throw new UsageError(`unknown kb command "${sub ?? ''}"`);
       }
       case undefined:

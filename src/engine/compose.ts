@@ -2,15 +2,17 @@
  * Composes what the user reads: entry answers with their source line, options, the emergency
  * and fallback replies. Every word comes from locales/ or knowledge/.
  */
-import type { Lang, UserCountry } from '../types.js';
+import { LANGS, USER_COUNTRIES, type Lang, type UserCountry } from '../types.js';
 import type { KnowledgeBase } from '../kb/load.js';
-import type { Entry, SourcedReply } from '../kb/schema.js';
+import type { DetailKind, Entry, SourcedReply } from '../kb/schema.js';
 import { formatCitations } from '../kb/cite.js';
 import type { Translate } from './i18n.js';
 import type { Reply, ReplyOption } from './types.js';
 import type { VariantChoice } from './country.js';
 
 const RELATED_OPTIONS = 2;
+/** Language buttons in the order most families need them: Kyrgyz, Russian, French. */
+const LANGS_BY_READERS = ['ky', 'ru', 'fr'] as const;
 const MENU_SIZE = 10;
 
 export class Composer {
@@ -38,7 +40,8 @@ export class Composer {
       const note = this.t(lang, 'answer.country_note', { country: this.t(lang, `entryCountry.${entry.countries[0]}`) });
       parts.push(choice.others.length > 0 ? `${note} ${this.t(lang, 'answer.other_countries')}` : note);
     }
-    parts.push(this.sourceLine(entry, lang));
+    const source = this.sourceLine(entry, lang);
+    parts.push(source);
     const related = entry.related
       .map((id) => this.kb.entries.get(id))
       .filter((e): e is Entry => e !== undefined && !choice.others.includes(e))
@@ -50,6 +53,8 @@ export class Composer {
       lang,
       confidence,
       text: parts.join('\n\n'),
+      title: entry.title[lang],
+      source,
       options: [...choice.others, ...related].map((e) => this.entryOption(e, lang)),
       askFeedback: true,
     };
@@ -70,20 +75,27 @@ export class Composer {
   }
 
   fallback(lang: Lang, confidence: number): Reply {
+    return this.honestFallback([this.t(lang, 'fallback.intro')], lang, confidence);
+  }
+
+  /** The question asks for a detail the documents do not give: say so, offer what they do say. */
+  unknownDetail(detail: DetailKind, entry: Entry, lang: Lang, confidence: number): Reply {
+    const intro = [this.t(lang, `unknown.${detail}`), this.t(lang, 'unknown.see_entry', { title: entry.title[lang] })];
+    return { ...this.honestFallback(intro, lang, confidence, [this.entryOption(entry, lang)]), detail, topics: topicsOf(entry) };
+  }
+
+  private honestFallback(intro: readonly string[], lang: Lang, confidence: number, first: readonly ReplyOption[] = []): Reply {
     const help = this.kb.replies['help-lines'];
-    const text = [
-      this.t(lang, 'fallback.intro'),
-      `${this.t(lang, 'fallback.can_help')}\n${help.text[lang].trim()}`,
-      this.t(lang, 'fallback.rephrase'),
-      this.sourceLine(help, lang),
-    ].join('\n\n');
+    const source = this.sourceLine(help, lang);
+    const text = [...intro, `${this.t(lang, 'fallback.can_help')}\n${help.text[lang].trim()}`, this.t(lang, 'fallback.rephrase'), source].join('\n\n');
     return {
       kind: 'fallback',
       topics: [],
       lang,
       confidence,
       text,
-      options: [{ action: 'intent:help', label: this.t(lang, 'action.menu') }, this.humanOption(lang)],
+      source,
+      options: [...first, { action: 'intent:help', label: this.t(lang, 'action.menu') }, this.humanOption(lang)],
       askFeedback: false,
     };
   }
@@ -98,9 +110,24 @@ export class Composer {
       lang,
       confidence: 1,
       text: [emergency.text[lang].trim(), this.sourceLine(emergency, lang)].join('\n\n'),
+      source: this.sourceLine(emergency, lang),
       options: [this.humanOption(lang), ...(hotline ? [this.entryOption(hotline, lang)] : [])],
       askFeedback: false,
     };
+  }
+
+  /** First contact: the language question, written in all three languages. */
+  chooseLanguage(current: Lang | undefined): Reply {
+    const lang = current ?? 'ru';
+    const text = [this.t(lang, 'welcome'), LANGS.map((l) => this.t(l, 'language.choose')).join(' / ')].join('\n\n');
+    const options = LANGS_BY_READERS.map((l) => ({ action: `lang:${l}`, label: this.t(l, `language.${l}`) }));
+    return this.intent('start', lang, text, options);
+  }
+
+  chooseCountry(lang: Lang, before?: string): Reply {
+    const text = [before, this.t(lang, 'country.choose')].filter(Boolean).join('\n\n');
+    const options = USER_COUNTRIES.map((c) => ({ action: `country:${c}`, label: this.t(lang, `country.${c}`) }));
+    return this.intent('country', lang, text, options);
   }
 
   /** Small talk and commands: a locale string, sometimes followed by the menu or the help lines. */

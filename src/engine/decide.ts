@@ -1,7 +1,7 @@
 /**
  * From search hits to a decision: answer, clarify (2–3 options) or fallback. Confidence is a
  * logistic function of the hit's strength, how much of the message it explains and how far it
- * stands above the next topic. Weights and thresholds were chosen by a grid search on
+ * stands above the next topic. Weights and thresholds were chosen by `jardam tune` (a grid search) on
  * tests/eval/dev.jsonl (lowest per-language top-1, then out-of-scope rejection); re-tune when the
  * knowledge base grows.
  */
@@ -20,14 +20,14 @@ export interface Calibration {
 }
 
 export const CALIBRATION: Calibration = {
-  bias: -3.2,
+  bias: -3.7,
   logScore: 1.2,
-  coverage: 3,
+  coverage: 4,
   closeness: -2,
   /** At or above: answer. */
   answer: 0.35,
   /** At or above (and below answer): ask which topic was meant. */
-  clarify: 0.2,
+  clarify: 0.3,
   /** Options offered must score at least this share of the best. */
   optionShare: 0.45,
   maxOptions: 3,

@@ -5,12 +5,13 @@
  */
 import { isLang, LANGS, USER_COUNTRIES, type Lang, type UserCountry } from '../types.js';
 import type { KnowledgeBase } from '../kb/load.js';
-import type { Entry } from '../kb/schema.js';
+import type { DetailKind, Entry } from '../kb/schema.js';
 import { scriptOf } from '../text/fold.js';
 import { createAnalyzer, type Analyzer } from './analyze.js';
 import { Composer } from './compose.js';
 import { chooseVariant, createCountryDetector, type CountryDetector } from './country.js';
 import { CALIBRATION, decide, type Calibration, type Decision } from './decide.js';
+import { createDetailDetector, type DetailDetector } from './details.js';
 import { createTranslator, type Translate } from './i18n.js';
 import { createIntentMatcher, type IntentMatcher } from './intents.js';
 import { createLanguageDetector, type LanguageDetector } from './language.js';
@@ -22,30 +23,70 @@ import type { Inbound, Reply, Session, TurnResult } from './types.js';
 export const MAX_MESSAGE_CHARS = 2000;
 /** An intent match this close to one of its phrasings needs no knowledge search. */
 const PLAIN_INTENT_CLOSENESS = 0.5;
+/** An intent explaining this share of the message, close to one of its phrasings, is strong… */
+const STRONG_INTENT_SCORE = 0.8;
+/** …and yields only to an answer this sure. */
+const SURE_ANSWER = 0.9;
 
-export class Engine {
+/** The built stages of an engine: expensive to build, shared by engines that differ only in calibration. */
+export interface EngineParts {
   readonly analyzer: Analyzer;
   readonly language: LanguageDetector;
   readonly safety: SafetyCheck;
   readonly intents: IntentMatcher;
   readonly countries: CountryDetector;
   readonly knowledge: KnowledgeSearch;
+  readonly details: DetailDetector;
+  readonly t: Translate;
+}
+
+export function buildParts(kb: KnowledgeBase): EngineParts {
+  const analyzer = createAnalyzer(kb.lexicon.stopwords);
+  return {
+    analyzer,
+    language: createLanguageDetector(languageCorpus(kb)),
+    safety: createSafetyCheck(kb.intents.get('emergency')!, analyzer),
+    intents: createIntentMatcher(kb.intents.values(), analyzer),
+    countries: createCountryDetector(kb.lexicon, analyzer),
+    knowledge: createKnowledgeSearch(kb.entries.values(), analyzer),
+    details: createDetailDetector(kb.lexicon, analyzer),
+    t: createTranslator(kb.locales),
+  };
+}
+
+export class Engine implements EngineParts {
+  readonly analyzer: Analyzer;
+  readonly language: LanguageDetector;
+  readonly safety: SafetyCheck;
+  readonly intents: IntentMatcher;
+  readonly countries: CountryDetector;
+  readonly knowledge: KnowledgeSearch;
+  readonly details: DetailDetector;
   readonly t: Translate;
   private readonly compose: Composer;
 
   /** `calibration` is for tuning on the development set; the tuned values are the default. */
   constructor(
     readonly kb: KnowledgeBase,
-    private readonly calibration: Calibration = CALIBRATION,
+    readonly calibration: Calibration = CALIBRATION,
+    parts: EngineParts = buildParts(kb),
   ) {
-    this.analyzer = createAnalyzer(kb.lexicon.stopwords);
-    this.language = createLanguageDetector(languageCorpus(kb));
-    this.safety = createSafetyCheck(kb.intents.get('emergency')!, this.analyzer);
-    this.intents = createIntentMatcher(kb.intents.values(), this.analyzer);
-    this.countries = createCountryDetector(kb.lexicon, this.analyzer);
-    this.knowledge = createKnowledgeSearch(kb.entries.values(), this.analyzer);
-    this.t = createTranslator(kb.locales);
+    ({
+      analyzer: this.analyzer,
+      language: this.language,
+      safety: this.safety,
+      intents: this.intents,
+      countries: this.countries,
+      knowledge: this.knowledge,
+      details: this.details,
+      t: this.t,
+    } = parts);
     this.compose = new Composer(kb, this.t);
+  }
+
+  /** The same engine with other decision weights (for tuning), sharing the built indexes. */
+  withCalibration(calibration: Calibration): Engine {
+    return new Engine(this.kb, calibration, this);
   }
 
   /** One turn of a conversation. Never throws on any input string. */
@@ -60,10 +101,22 @@ export class Engine {
     if (!next.lang && guess.fromText) next.lang = lang;
 
     // Safety first: read the whole message, however long, before anything else.
-    if (this.safety.isEmergency(text)) return this.finish(this.compose.emergency(lang), next);
+    const safety = this.safety.level(text);
+    const emergency = () => this.finish(this.compose.emergency(lang), next);
+    if (safety === 'urgent') return emergency();
     if (text.trim() === '') return this.finish(this.compose.intent('error', lang, this.t(lang, 'error.empty')), next);
     if (text.length > MAX_MESSAGE_CHARS) {
+      if (safety !== 'none') return emergency();
       return this.finish(this.compose.intent('error', lang, this.t(lang, 'error.too_long', { count: text.length })), next);
+    }
+    const country = this.countries.detect(text) ?? session.country;
+    const asked = this.details.detect(text);
+    const query = (l: Lang) => (asked.length > 0 ? this.details.strip(text, l, asked) : text);
+    // A question about the law on violence, naming nobody of the writer's own: the entry (which
+    // opens with 111) when the engine is sure of it, the emergency reply otherwise.
+    if (safety === 'informational') {
+      const decision = this.search(query, lang);
+      return decision.kind === 'answer' ? this.finish(this.fromDecision(decision, lang, country, asked), next) : emergency();
     }
 
     const picked = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(text);
@@ -75,27 +128,34 @@ export class Engine {
     const intent = this.intents.match(text);
     const plainIntent = intent && intent.score === 1 && intent.closeness >= PLAIN_INTENT_CLOSENESS;
     if (intent && plainIntent) return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
-    const country = this.countries.detect(text) ?? session.country;
-    const decision = this.search(text, lang);
-    if (intent && decision.kind !== 'answer') return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
-    return this.finish(this.fromDecision(decision, lang, country), next);
+    const decision = this.search(query, lang);
+    // A strong intent ("vous pouvez répondre en russe ?") beats all but a very sure answer.
+    const strongIntent = intent && (intent.score === 1 || (intent.score >= STRONG_INTENT_SCORE && intent.closeness >= PLAIN_INTENT_CLOSENESS));
+    if (intent && (decision.kind !== 'answer' || (strongIntent && decision.confidence < SURE_ANSWER))) {
+      return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
+    }
+    return this.finish(this.fromDecision(decision, lang, country, asked), next);
   }
 
-  /** Searches in the message's language, then in the languages it could be mistaken for. */
-  private search(text: string, lang: Lang): Decision {
-    let best = decide(this.knowledge.search(text, lang), this.kb.entries, this.calibration);
+  /** Searches in the message's language, then in the languages it could be mistaken for (`query` gives each one's reading). */
+  private search(query: (lang: Lang) => string, lang: Lang): Decision {
+    let best = decide(this.knowledge.search(query(lang), lang), this.kb.entries, this.calibration);
     if (best.kind === 'answer') return best;
-    const script = scriptOf(text);
+    const script = scriptOf(query('fr'));
     const others = LANGS.filter((l) => l !== lang && (script === 'latin' || l !== 'fr'));
     for (const other of others) {
-      const decision = decide(this.knowledge.search(text, other), this.kb.entries, this.calibration);
+      const decision = decide(this.knowledge.search(query(other), other), this.kb.entries, this.calibration);
       if (decision.confidence > best.confidence) best = decision;
     }
     return best;
   }
 
-  private fromDecision(decision: Decision, lang: Lang, country: UserCountry | undefined): Reply {
+  private fromDecision(decision: Decision, lang: Lang, country: UserCountry | undefined, asked: readonly DetailKind[]): Reply {
     const entries = decision.entries.map((id) => this.kb.entries.get(id)!);
+    // A price, address, hours, number or deadline the entry does not give: say so, never a near miss.
+    const top = entries[0] && (country ? chooseVariant(entries[0], this.kb.entries, country).entry : entries[0]);
+    const missing = top && asked.find((detail) => !top.details.includes(detail));
+    if (top && missing) return this.compose.unknownDetail(missing, top, lang, decision.confidence);
     if (decision.kind === 'answer') {
       return this.compose.answer(chooseVariant(entries[0]!, this.kb.entries, country), lang, decision.confidence);
     }
@@ -114,12 +174,20 @@ export class Engine {
       const entry = this.kb.entries.get(value);
       if (entry) return this.compose.answer({ entry, others: [], countryKnown: true }, lang, 1);
     }
-    if (kind === 'lang' && isLang(value)) return this.intentReply('change-language', value, value, session);
+    if (kind === 'start') return this.compose.chooseLanguage(session.lang ?? (isLang(value) ? value : undefined));
+    if (kind === 'ask' && value === 'lang') return this.compose.chooseLanguage(session.lang ?? lang);
+    if (kind === 'ask' && value === 'country') return this.compose.chooseCountry(lang);
+    if (kind === 'lang' && isLang(value)) {
+      const changed = this.intentReply('change-language', value, value, session);
+      // First steps: a family that has just picked a language is asked where it lives next.
+      return session.country ? changed : this.compose.chooseCountry(value, changed.text);
+    }
     if (kind === 'country' && (USER_COUNTRIES as readonly string[]).includes(value)) {
       session.country = value as UserCountry;
       const last = session.lastEntry ? this.kb.entries.get(session.lastEntry) : undefined;
       if (last?.group) return this.compose.answer(chooseVariant(last, this.kb.entries, session.country), lang, 1);
-      return this.compose.intent('country', lang, this.t(lang, 'country.saved', { country: this.t(lang, `country.${value}`) }));
+      const saved = this.t(lang, 'country.saved', { country: this.t(lang, `country.${value}`) });
+      return this.compose.intent('country', lang, `${saved}\n\n${this.t(lang, 'menu.title')}`, this.menuFor(lang, session.country));
     }
     if (kind === 'feedback') return this.intentReply('feedback', value === 'up' ? 'positive' : 'negative', lang, session);
     if (kind === 'intent') return this.intentReply(value, undefined, lang, session);
@@ -127,7 +195,7 @@ export class Engine {
   }
 
   private intentReply(intent: string, value: string | undefined, lang: Lang, session: Session): Reply {
-    const menu = () => this.compose.menu(lang, session.country, (e) => this.variantFor(e, session.country));
+    const menu = () => this.menuFor(lang, session.country);
     switch (intent) {
       case 'change-language': {
         const target = isLang(value) ? value : lang;
@@ -151,8 +219,8 @@ export class Engine {
     }
   }
 
-  private variantFor(entry: Entry, country: UserCountry | undefined): Entry {
-    return chooseVariant(entry, this.kb.entries, country).entry;
+  private menuFor(lang: Lang, country: UserCountry | undefined) {
+    return this.compose.menu(lang, country, (e: Entry) => chooseVariant(e, this.kb.entries, country).entry);
   }
 
   private finish(reply: Reply, session: Session): TurnResult {

@@ -24,7 +24,7 @@ export interface IntentMatcher {
 
 /** Share of the message's words an intent must explain. */
 const MIN_COVERAGE = 0.66;
-/** Longer messages carry a question, even when they open with a greeting. */
+/** Messages with more content words carry a question, even when they open with a greeting. */
 const MAX_WORDS = 8;
 /** When two intents explain a message equally well ("спасибо, пока"), the more actionable wins. */
 const PRECEDENCE = ['human', 'change-language', 'feedback', 'help', 'goodbye', 'thanks', 'greeting'];
@@ -70,7 +70,8 @@ export function createIntentMatcher(intents: Iterable<Intent>, analyzer: Analyze
         for (const v of vocabularies) {
           // Stopwords this intent does not use ("и", "de", "votre") neither help nor hurt.
           const stems = words.filter(({ t, s }) => v.stems[lang].has(s) || !analyzer.isStopword(t, lang)).map(({ s }) => s);
-          if (stems.length === 0 || stems.length > MAX_WORDS) continue;
+          const contentWords = words.filter(({ t }) => !analyzer.isStopword(t, lang)).length;
+          if (stems.length === 0 || contentWords > MAX_WORDS) continue;
           const hits = stems.filter((s) => hasSimilar(v.stems[lang], s)).length;
           const score = hits / stems.length;
           if (score < MIN_COVERAGE || hits === 0) continue;

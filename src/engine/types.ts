@@ -1,5 +1,6 @@
 /** What goes into the engine and what comes out: the contract every channel speaks. */
 import type { Lang, UserCountry } from '../types.js';
+import type { DetailKind } from '../kb/schema.js';
 
 /** What the engine remembers about a user between messages (stored by the caller). */
 export interface Session {
@@ -14,7 +15,10 @@ export interface Session {
 export interface Inbound {
   /** What the user typed; absent for a button press. */
   readonly text?: string;
-  /** A button's action: `entry:<id>`, `intent:<id>`, `lang:<fr|ru|ky>`, `country:<KZ|KG|RU|OTHER>`, `feedback:<up|down>`. */
+  /**
+   * A button's action: `entry:<id>`, `intent:<id>`, `lang:<fr|ru|ky>`, `country:<KZ|KG|RU|OTHER>`,
+   * `feedback:<up|down>`; `start` or `start:<lang>` (first contact), `ask:lang`, `ask:country`.
+   */
   readonly action?: string;
 }
 
@@ -33,11 +37,17 @@ export interface Reply {
   readonly intent?: string;
   readonly entry?: string;
   readonly topics: readonly string[];
+  /** A fallback because the question asked for this detail and the documents do not give it. */
+  readonly detail?: DetailKind;
   readonly lang: Lang;
   /** How sure the engine is that this is the right reply (0…1). */
   readonly confidence: number;
   /** The whole message as the user sees it. */
   readonly text: string;
+  /** The first line of `text` when it is a heading (answers), for channels that can style it. */
+  readonly title?: string;
+  /** The last paragraph of `text` when it is the source line, for channels that can style it. */
+  readonly source?: string;
   /** Quick replies / buttons, in order. */
   readonly options: readonly ReplyOption[];
   /** The feedback buttons belong under this reply (answers only). */

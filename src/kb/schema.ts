@@ -63,6 +63,13 @@ const reviewed = z.union([z.string(), z.date()]).transform((value, ctx) => {
   return iso;
 });
 
+/**
+ * Practical details a parent may ask for. An entry lists the ones its answer really gives; a
+ * question about any other gets the honest "the documents do not say" reply, not a near miss.
+ */
+export const DETAIL_KINDS = ['cost', 'address', 'hours', 'phone', 'deadline'] as const;
+export type DetailKind = (typeof DETAIL_KINDS)[number];
+
 export const entrySchema = z
   .object({
     id,
@@ -76,6 +83,7 @@ export const entrySchema = z
     short: perLang(text.max(LIMITS.shortChars, `is longer than ${LIMITS.shortChars} characters (button label)`)),
     answer: perLang(text.max(LIMITS.answerChars, `is longer than ${LIMITS.answerChars} characters (phone screen)`)),
     questions: perLang(z.array(text).min(LIMITS.minQuestionsPerLang, `needs at least ${LIMITS.minQuestionsPerLang} sample questions`)),
+    details: z.array(z.enum(DETAIL_KINDS)).default([]),
     related: z.array(id).default([]),
   })
   .strict();
@@ -97,6 +105,12 @@ export const intentSchema = z
     values: z.record(z.string(), examples).optional(),
     /** Safety intent only: word-prefix patterns, each pattern's words must all begin words of the message. */
     cues: perLang(z.array(text).min(1)).optional(),
+    /**
+     * Safety intent only: a question about the law or services ("what does the law say if a parent
+     * hits a child") that names nobody of the writer's own ("my", "me", "now") may get the
+     * knowledge answer instead, when the engine is sure of it; the answer itself starts with 111.
+     */
+    informational: z.object({ cues: perLang(z.array(text).min(1)), personal: perLang(z.array(text).min(1)) }).strict().optional(),
   })
   .strict()
   .refine((i) => i.examples !== undefined || i.values !== undefined, {
@@ -123,6 +137,10 @@ export const lexiconSchema = z
     places: z.record(z.enum(['KZ', 'KG', 'RU']), z.array(text).min(1)),
     countries: z.record(z.enum(['KZ', 'KG', 'RU']), z.array(text).min(1)),
     abroad: z.array(text).min(1),
+    /** Word-prefix cues for the practical details a question asks for (see DETAIL_KINDS). */
+    details: z.record(z.enum(DETAIL_KINDS), perLang(z.array(text).min(1))),
+    /** Phrases that contain a detail cue without asking for it ("нет адреса"). */
+    not_details: z.partialRecord(z.enum(DETAIL_KINDS), perLang(z.array(text))).default({}),
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -5,7 +5,6 @@ import { parse, stringify } from 'yaml';
 import { loadKnowledge, PROJECT_ROOT } from '../../src/kb/load.js';
 import { scratchProject } from '../helpers/kb.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a YAML document the tests edit freely
 type Yaml = Record<string, any>;
 
 function editEntry(root: string, id: string, edit: (entry: Yaml) => void): void {

@@ -1,0 +1,109 @@
+/**
+ * Telegram with grammY: commands, text, button presses and media, all through the shared
+ * conversation. Webhook mode (secret token checked by grammY) or long polling with the runner;
+ * 429 and 5xx answers from Telegram are retried by the auto-retry plugin.
+ */
+import { Bot, webhookCallback, type Context } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { Logger } from 'pino';
+import type { TelegramConfig } from '../../config.js';
+import type { Conversation } from '../../bot/conversation.js';
+import type { Inbound } from '../../engine/types.js';
+import type { Translate } from '../../engine/i18n.js';
+import type { Handler } from '../../server/http.js';
+import { RecentIds } from '../recent-ids.js';
+import { renderTelegram } from './render.js';
+
+/** Commands and the engine action each one stands for. */
+export const COMMANDS = {
+  start: 'start',
+  language: 'ask:lang',
+  country: 'ask:country',
+  menu: 'intent:help',
+  help: 'intent:help',
+  human: 'intent:human',
+} as const;
+
+const MEDIA = [
+  'message:voice',
+  'message:audio',
+  'message:photo',
+  'message:video',
+  'message:video_note',
+  'message:animation',
+  'message:sticker',
+  'message:document',
+  'message:location',
+  'message:contact',
+] as const;
+
+export interface TelegramDeps {
+  readonly config: TelegramConfig;
+  readonly conversation: Conversation;
+  readonly t: () => Translate;
+  readonly log: Logger;
+}
+
+export interface TelegramChannel {
+  readonly bot: Bot;
+  /** The webhook endpoint's handler (webhook mode only). */
+  readonly webhook?: Handler;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createTelegram(deps: TelegramDeps): TelegramChannel {
+  const { config, conversation, log } = deps;
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
+
+  // Telegram re-sends an update it thinks we missed; answer each one once.
+  const seen = new RecentIds();
+  bot.use(async (ctx, next) => {
+    if (seen.checkAndAdd(String(ctx.update.update_id))) return;
+    await next();
+  });
+
+  const respond = async (ctx: Context, inbound: Inbound | { notice: string }) => {
+    if (!ctx.from || !ctx.chat) return;
+    const user = { channel: 'telegram' as const, id: String(ctx.from.id) };
+    const reply = 'notice' in inbound ? await conversation.notice(user, inbound.notice) : await conversation.handle(user, inbound);
+    if (!reply) return;
+    const message = renderTelegram(reply, deps.t());
+    for (const [i, chunk] of message.chunks.entries()) {
+      const last = i === message.chunks.length - 1;
+      await ctx.api.sendMessage(ctx.chat.id, chunk, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(last && message.keyboard ? { reply_markup: message.keyboard } : {}),
+      });
+    }
+    log.info({ channel: 'telegram', kind: reply.kind, lang: reply.lang, entry: reply.entry }, 'replied');
+  };
+
+  for (const [command, action] of Object.entries(COMMANDS)) bot.command(command, (ctx) => respond(ctx, { action }));
+  bot.on('callback_query:data', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await respond(ctx, { action: ctx.callbackQuery.data });
+  });
+  bot.on('message:text', (ctx) => respond(ctx, { text: ctx.message.text }));
+  bot.on([...MEDIA], (ctx) => respond(ctx, { notice: 'error.unsupported_media' }));
+  bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
+
+  let runner: RunnerHandle | undefined;
+  return {
+    bot,
+    ...(config.mode === 'webhook'
+      ? { webhook: webhookCallback(bot, 'http', { secretToken: config.webhookSecret!, onTimeout: 'return', timeoutMilliseconds: 9_000 }) as Handler }
+      : {}),
+    async start() {
+      await bot.init();
+      if (config.mode === 'polling') runner = run(bot);
+      log.info({ channel: 'telegram', mode: config.mode, bot: bot.botInfo.username }, 'telegram ready');
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+    },
+  };
+}

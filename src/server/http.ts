@@ -1,0 +1,132 @@
+/**
+ * The HTTP server: a small exact-path router, body reading with a size limit, health checks,
+ * and graceful shutdown that stops accepting and lets requests and background work finish.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly handler: Handler;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads a request body up to `limit` bytes; refuses larger ones before reading them whole. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new HttpError(413, 'body too large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, 'body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+export function sendText(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export interface HttpApp {
+  readonly server: Server;
+  /** Adds an endpoint (before or after listening). */
+  route(route: Route): void;
+  /** Background work started by a request (e.g. a WhatsApp reply after the 200): shutdown waits for it. */
+  track(work: Promise<unknown>): void;
+  listen(port: number, host: string): Promise<number>;
+  /**
+   * Stop accepting, wait for requests and tracked work (up to `timeoutMs`), then close upgraded
+   * connections (websockets) with `closeUpgraded` and the server.
+   */
+  shutdown(timeoutMs: number, closeUpgraded?: () => Promise<void>): Promise<void>;
+}
+
+export function createHttpApp(ready: () => boolean, log: Logger): HttpApp {
+  const table = new Map<string, Handler>();
+  const paths = new Set<string>();
+  const work = new Set<Promise<unknown>>();
+  let inFlight = 0;
+  let closing = false;
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/readyz') return sendJson(res, ready() && !closing ? 200 : 503, { ready: ready() && !closing });
+    const handler = table.get(`${req.method} ${path}`);
+    if (!handler) return sendJson(res, paths.has(path) ? 405 : 404, { error: paths.has(path) ? 'method not allowed' : 'not found' });
+    inFlight++;
+    let done = false;
+    const finished = () => {
+      if (!done) inFlight--;
+      done = true;
+    };
+    res.once('finish', finished).once('close', finished);
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch((err: unknown) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        if (status === 500) log.error({ err, path }, 'request failed');
+        if (!res.headersSent) sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' });
+        else res.end();
+        // An unread body would keep the connection busy; drop it.
+        req.resume();
+      });
+  });
+
+  return {
+    server,
+    route(r) {
+      table.set(`${r.method} ${r.path}`, r.handler);
+      paths.add(r.path);
+    },
+    track(promise) {
+      work.add(promise);
+      void promise.catch(() => undefined).finally(() => work.delete(promise));
+    },
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    async shutdown(timeoutMs, closeUpgraded) {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + timeoutMs;
+      while ((inFlight > 0 || work.size > 0) && Date.now() < deadline) {
+        // Poll on a timer: waiting on already-settled work alone would starve the event loop.
+        await new Promise((r) => setTimeout(r, 25));
+        server.closeIdleConnections();
+      }
+      if (inFlight > 0 || work.size > 0) log.warn({ inFlight, background: work.size }, 'shutdown timed out with work in flight');
+      server.closeAllConnections();
+      await closeUpgraded?.();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * A fake Telegram Bot API on loopback: answers the methods Jardam calls, records every call,
+ * and can be told to fail the next calls of a method (429 with retry_after, or 500).
+ */
+import { createServer, type Server } from 'node:http';
+
+export interface ApiCall {
+  readonly method: string;
+  readonly body: Record<string, any>;
+}
+
+export class FakeTelegram {
+  readonly calls: ApiCall[] = [];
+  private readonly failures = new Map<string, { status: number; retryAfter?: number }[]>();
+  private server!: Server;
+  url = '';
+  private messageId = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const method = (req.url ?? '').split('/').pop() ?? '';
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const body = raw ? JSON.parse(raw) : {};
+      const failure = this.failures.get(method)?.shift();
+      const send = (status: number, data: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(data));
+      };
+      if (failure) {
+        this.calls.push({ method: `${method}:failed`, body });
+        return send(failure.status, {
+          ok: false,
+          error_code: failure.status,
+          description: failure.status === 429 ? 'Too Many Requests' : 'Internal Server Error',
+          ...(failure.retryAfter ? { parameters: { retry_after: failure.retryAfter } } : {}),
+        });
+      }
+      this.calls.push({ method, body });
+      if (method === 'getMe') return send(200, { ok: true, result: { id: 42, is_bot: true, first_name: 'Jardam', username: 'jardam_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false } });
+      if (method === 'sendMessage') {
+        return send(200, { ok: true, result: { message_id: ++this.messageId, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id, type: 'private' }, text: body.text } });
+      }
+      return send(200, { ok: true, result: true });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return this;
+  }
+
+  failNext(method: string, ...failures: { status: number; retryAfter?: number }[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+  }
+
+  sent(): Record<string, any>[] {
+    return this.calls.filter((c) => c.method === 'sendMessage').map((c) => c.body);
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+let updateId = 1000;
+const from = (id: number) => ({ id, is_bot: false, first_name: 'Test', language_code: 'ru' });
+
+export function textUpdate(userId: number, text: string): Record<string, unknown> {
+  const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+  return {
+    update_id: ++updateId,
+    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private' }, from: from(userId), text, ...(entities ? { entities } : {}) },
+  };
+}
+
+export function callbackUpdate(userId: number, data: string): Record<string, unknown> {
+  return {
+    update_id: ++updateId,
+    callback_query: { id: `cb${updateId}`, from: from(userId), chat_instance: 'x', data, message: { message_id: 1, date: 0, chat: { id: userId, type: 'private' }, text: 'x' } },
+  };
+}
+
+export function voiceUpdate(userId: number): Record<string, unknown> {
+  return {
+    update_id: ++updateId,
+    message: { message_id: updateId, date: 0, chat: { id: userId, type: 'private' }, from: from(userId), voice: { file_id: 'v', file_unique_id: 'v', duration: 3 } },
+  };
+}

@@ -1,0 +1,30 @@
+/** Starts the real server on a free loopback port with a given environment, for channel tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/server/logger.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+
+export interface TestServer {
+  readonly server: RunningServer;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'jardam-data-')), LOG_LEVEL: 'silent', ...env });
+  const server = await startServer(config, { log: createLogger('silent') });
+  return { server, url: `http://127.0.0.1:${server.port}`, stop: () => server.shutdown() };
+}
+
+/** Polls until `check` returns a value (or throws after `ms`): for work that finishes after a 200. */
+export async function eventually<T>(check: () => T | undefined, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
