@@ -6,6 +6,7 @@
 import type { EntryCountry, UserCountry } from '../types.js';
 import type { Entry, Lexicon } from '../kb/schema.js';
 import type { Analyzer } from './analyze.js';
+import type { EntryHit } from './search.js';
 import { compilePattern, patternMatches, type Pattern } from './prefix-match.js';
 
 /** Which entry countries serve a user living in each country, best first. */
@@ -67,11 +68,23 @@ export interface VariantChoice {
   readonly countryKnown: boolean;
 }
 
-export function chooseVariant(top: Entry, entries: ReadonlyMap<string, Entry>, country?: UserCountry): VariantChoice {
+/** The search must prefer its variant by this factor over the country's own to keep it. */
+const CLEAR_PREFERENCE = 1.5;
+
+/**
+ * The variant of `top`'s group for the user's country. With the search's `found` hits, `top` is
+ * kept when it also applies to the country and the search clearly preferred it ("maternity leave
+ * for a Kyrgyz worker in Kazakhstan" is the EAEU entry, not the Kazakhstan one); the variant made
+ * for that country is then offered next to it.
+ */
+export function chooseVariant(top: Entry, entries: ReadonlyMap<string, Entry>, country?: UserCountry, found?: readonly EntryHit[]): VariantChoice {
   if (!top.group) return { entry: top, others: [], countryKnown: true };
   const variants = [...entries.values()].filter((e) => e.group === top.group);
   if (country) {
     const best = [...variants].sort((a, b) => countryRank(a, country) - countryRank(b, country))[0]!;
+    const score = (e: Entry) => found?.find((h) => h.entry === e.id)?.score ?? 0;
+    const clearlyPreferred = found !== undefined && score(top) >= CLEAR_PREFERENCE * score(best);
+    if (best !== top && clearlyPreferred && countryRank(top, country) < Infinity) return { entry: top, others: [best], countryKnown: true };
     if (countryRank(best, country) < Infinity) return { entry: best, others: [], countryKnown: true };
   }
   return { entry: top, others: variants.filter((e) => e.id !== top.id), countryKnown: false };

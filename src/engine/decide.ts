@@ -38,6 +38,8 @@ export interface Decision {
   /** The entry to answer, or the options to offer, best first. */
   readonly entries: readonly string[];
   readonly confidence: number;
+  /** The best-ranked entries found with their scores, whatever the decision (for cross-checks). */
+  readonly candidates: readonly EntryHit[];
 }
 
 export function confidenceOf(best: EntryHit, next: EntryHit | undefined, c: Calibration = CALIBRATION): number {
@@ -57,15 +59,16 @@ export function decide(outcome: SearchOutcome, entries: ReadonlyMap<string, Entr
     return true;
   });
   const [best, next] = candidates;
-  if (!best) return { kind: 'fallback', entries: [], confidence: 0 };
+  const ranked = outcome.hits.slice(0, 5);
+  if (!best) return { kind: 'fallback', entries: [], confidence: 0, candidates: ranked };
   const confidence = confidenceOf(best, next, c);
-  if (confidence >= c.answer) return { kind: 'answer', entries: [best.entry], confidence };
+  if (confidence >= c.answer) return { kind: 'answer', entries: [best.entry], confidence, candidates: ranked };
   if (confidence >= c.clarify) {
     const options = candidates
       .filter((hit) => hit.score >= c.optionShare * best.score)
       .slice(0, c.maxOptions)
       .map((hit) => hit.entry);
-    return { kind: 'clarify', entries: options, confidence };
+    return { kind: 'clarify', entries: options, confidence, candidates: ranked };
   }
-  return { kind: 'fallback', entries: [], confidence };
+  return { kind: 'fallback', entries: [], confidence, candidates: ranked };
 }

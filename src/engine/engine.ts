@@ -11,6 +11,7 @@ import { createAnalyzer, type Analyzer } from './analyze.js';
 import { Composer } from './compose.js';
 import { chooseVariant, createCountryDetector, type CountryDetector } from './country.js';
 import { CALIBRATION, decide, type Calibration, type Decision } from './decide.js';
+import { createCueMatcher, type CueMatcher } from './cues.js';
 import { createDetailDetector, type DetailDetector } from './details.js';
 import { createTranslator, type Translate } from './i18n.js';
 import { createIntentMatcher, type IntentMatcher } from './intents.js';
@@ -37,6 +38,7 @@ export interface EngineParts {
   readonly countries: CountryDetector;
   readonly knowledge: KnowledgeSearch;
   readonly details: DetailDetector;
+  readonly offTopic: CueMatcher;
   readonly t: Translate;
 }
 
@@ -50,6 +52,7 @@ export function buildParts(kb: KnowledgeBase): EngineParts {
     countries: createCountryDetector(kb.lexicon, analyzer),
     knowledge: createKnowledgeSearch(kb.entries.values(), analyzer),
     details: createDetailDetector(kb.lexicon, analyzer),
+    offTopic: createCueMatcher(kb.lexicon.off_topic, analyzer),
     t: createTranslator(kb.locales),
   };
 }
@@ -62,6 +65,7 @@ export class Engine implements EngineParts {
   readonly countries: CountryDetector;
   readonly knowledge: KnowledgeSearch;
   readonly details: DetailDetector;
+  readonly offTopic: CueMatcher;
   readonly t: Translate;
   private readonly compose: Composer;
 
@@ -79,6 +83,7 @@ export class Engine implements EngineParts {
       countries: this.countries,
       knowledge: this.knowledge,
       details: this.details,
+      offTopic: this.offTopic,
       t: this.t,
     } = parts);
     this.compose = new Composer(kb, this.t);
@@ -111,11 +116,10 @@ export class Engine implements EngineParts {
     }
     const country = this.countries.detect(text) ?? session.country;
     const asked = this.details.detect(text);
-    const query = (l: Lang) => (asked.length > 0 ? this.details.strip(text, l, asked) : text);
     // A question about the law on violence, naming nobody of the writer's own: the entry (which
     // opens with 111) when the engine is sure of it, the emergency reply otherwise.
     if (safety === 'informational') {
-      const decision = this.search(query, lang);
+      const decision = this.searchAsked(text, lang, asked);
       return decision.kind === 'answer' ? this.finish(this.fromDecision(decision, lang, country, asked), next) : emergency();
     }
 
@@ -128,13 +132,31 @@ export class Engine implements EngineParts {
     const intent = this.intents.match(text);
     const plainIntent = intent && intent.score === 1 && intent.closeness >= PLAIN_INTENT_CLOSENESS;
     if (intent && plainIntent) return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
-    const decision = this.search(query, lang);
+    const decision = this.searchAsked(text, lang, asked);
     // A strong intent ("vous pouvez répondre en russe ?") beats all but a very sure answer.
     const strongIntent = intent && (intent.score === 1 || (intent.score >= STRONG_INTENT_SCORE && intent.closeness >= PLAIN_INTENT_CLOSENESS));
     if (intent && (decision.kind !== 'answer' || (strongIntent && decision.confidence < SURE_ANSWER))) {
       return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
     }
+    // Exchange rates, SIM cards, tickets…: honest fallback, unless an entry is a sure match.
+    if (decision.confidence < SURE_ANSWER && this.offTopic.matches(text)) return this.finish(this.compose.fallback(lang, decision.confidence), next);
     return this.finish(this.fromDecision(decision, lang, country, asked), next);
+  }
+
+  /**
+   * With a detail asked ("combien de jours…", "сколько стоит…"), the words about the detail must
+   * not choose the entry by themselves: the message is searched without them, and the whole
+   * message's answer is kept only if it gives the detail and is also among the topics found
+   * without those words.
+   */
+  private searchAsked(text: string, lang: Lang, asked: readonly DetailKind[]): Decision {
+    if (asked.length === 0) return this.search(() => text, lang);
+    const stripped = this.search((l) => this.details.strip(text, l, asked), lang);
+    const whole = this.search(() => text, lang);
+    const top = whole.kind === 'answer' ? this.kb.entries.get(whole.entries[0]!) : undefined;
+    const givesDetail = top && asked.every((d) => top.details.includes(d));
+    const sameTopic = top && stripped.candidates.slice(0, 3).some(({ entry: id }) => id === top.id || (top.group !== undefined && this.kb.entries.get(id)?.group === top.group));
+    return givesDetail && sameTopic ? whole : stripped;
   }
 
   /** Searches in the message's language, then in the languages it could be mistaken for (`query` gives each one's reading). */
@@ -153,14 +175,14 @@ export class Engine implements EngineParts {
   private fromDecision(decision: Decision, lang: Lang, country: UserCountry | undefined, asked: readonly DetailKind[]): Reply {
     const entries = decision.entries.map((id) => this.kb.entries.get(id)!);
     // A price, address, hours, number or deadline the entry does not give: say so, never a near miss.
-    const top = entries[0] && (country ? chooseVariant(entries[0], this.kb.entries, country).entry : entries[0]);
+    const top = entries[0] && (country ? chooseVariant(entries[0], this.kb.entries, country, decision.candidates).entry : entries[0]);
     const missing = top && asked.find((detail) => !top.details.includes(detail));
     if (top && missing) return this.compose.unknownDetail(missing, top, lang, decision.confidence);
     if (decision.kind === 'answer') {
-      return this.compose.answer(chooseVariant(entries[0]!, this.kb.entries, country), lang, decision.confidence);
+      return this.compose.answer(chooseVariant(entries[0]!, this.kb.entries, country, decision.candidates), lang, decision.confidence);
     }
     if (decision.kind === 'clarify') {
-      const options = entries.map((e) => (country ? chooseVariant(e, this.kb.entries, country).entry : e));
+      const options = entries.map((e) => (country ? chooseVariant(e, this.kb.entries, country, decision.candidates).entry : e));
       return this.compose.clarify(options, lang, decision.confidence);
     }
     return this.compose.fallback(lang, decision.confidence);

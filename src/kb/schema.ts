@@ -141,6 +141,8 @@ export const lexiconSchema = z
     details: z.record(z.enum(DETAIL_KINDS), perLang(z.array(text).min(1))),
     /** Phrases that contain a detail cue without asking for it ("нет адреса"). */
     not_details: z.partialRecord(z.enum(DETAIL_KINDS), perLang(z.array(text))).default({}),
+    /** Everyday subjects the documents never cover: the honest fallback unless an entry is a sure match. */
+    off_topic: perLang(z.array(text)).default({ fr: [], ru: [], ky: [] }),
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconSchema>;

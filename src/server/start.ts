@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { Engine } from '../engine/engine.js';
+import type { Calibration } from '../engine/decide.js';
 import { loadKnowledge, PROJECT_ROOT } from '../kb/load.js';
 import { formatProblem } from '../kb/problem.js';
 import { Conversation } from '../bot/conversation.js';
@@ -26,6 +27,8 @@ export interface StartOptions {
   /** Project folder with knowledge/, intents/, locales/ and public/. */
   readonly root?: string;
   readonly sessions?: SessionStore;
+  /** Decision weights (tests use a wide clarify band); the tuned ones by default. */
+  readonly calibration?: Calibration;
 }
 
 export interface RunningServer {
@@ -44,7 +47,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const root = options.root ?? PROJECT_ROOT;
   const { kb, problems } = loadKnowledge(root);
   if (!kb) throw new StartError(`the knowledge base has errors:\n${problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n')}`);
-  const engine = new Engine(kb);
+  const engine = new Engine(kb, options.calibration);
   const conversation = new Conversation({
     engine: () => engine,
     sessions: options.sessions ?? new MemorySessionStore(),

@@ -3,6 +3,7 @@ import { FakeTelegram, callbackUpdate, textUpdate, voiceUpdate } from '../helper
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { realEngine } from '../helpers/kb.js';
 import { TELEGRAM_WEBHOOK_PATH } from '../../src/server/start.js';
+import { CALIBRATION } from '../../src/engine/decide.js';
 
 const SECRET = 'test-secret-token-0123456789';
 const engine = realEngine();
@@ -81,13 +82,28 @@ describe('Telegram webhook', () => {
   });
 
   it('shows a clarify question with the engine options as buttons', async () => {
-    // Vague one-word questions are where the engine asks back; take the first the real knowledge base clarifies.
-    const text = ['документы', 'помощь', 'papiers', 'балам', 'ребенок', 'закон', 'aide', 'жардам'].find((q) => engine.turn({ text: q }, {}).reply.kind === 'clarify');
-    if (!text) throw new Error('none of the vague questions leads to a clarify question any more: pick another');
-    const { reply } = engine.turn({ text }, {});
-    await post(textUpdate(user, text));
-    const [clarify] = fake.sent();
-    expect(buttons(clarify!).map((b) => b.callback_data)).toEqual(reply.options.map((o) => o.action));
+    // A second server whose engine asks back on anything short of certainty.
+    const calibration = { ...CALIBRATION, answer: 0.999, clarify: 0.001 };
+    const asking = await startTestServer(
+      { TELEGRAM_BOT_TOKEN: '123456:TEST-token', TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: 'https://jardam.example.org', WEB_CHAT: 'false' },
+      { calibration },
+    );
+    try {
+      const text = 'документы для школы';
+      const { reply } = engine.withCalibration(calibration).turn({ text }, {});
+      expect(reply.kind).toBe('clarify');
+      const res = await fetch(`${asking.url}${TELEGRAM_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(textUpdate(user, text)),
+      });
+      expect(res.status).toBe(200);
+      const [clarify] = fake.sent();
+      expect(clarify!.text).toContain(engine.t('ru', 'clarify.pick'));
+      expect(buttons(clarify!).map((b) => b.callback_data)).toEqual(reply.options.map((o) => o.action));
+    } finally {
+      await asking.stop();
+    }
   });
 
   it('answers a button press and thanks for feedback', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import type { Calibration } from '../../src/engine/decide.js';
 
 export interface TestServer {
   readonly server: RunningServer;
@@ -12,9 +13,9 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { calibration?: Calibration } = {}): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'jardam-data-')), LOG_LEVEL: 'silent', ...env });
-  const server = await startServer(config, { log: createLogger('silent') });
+  const server = await startServer(config, { log: createLogger('silent'), ...options });
   return { server, url: `http://127.0.0.1:${server.port}`, stop: () => server.shutdown() };
 }
 

@@ -46,8 +46,8 @@ describe('practical details the documents do not give', () => {
   });
 
   it('answers when the entry does give the detail asked for', () => {
-    const { reply } = engine.turn({ text: '111 круглосуточно работает?' });
-    expect(engine.details.detect('111 круглосуточно работает?')).toContain('hours');
+    const { reply } = engine.turn({ text: 'во сколько работает линия 111?' });
+    expect(engine.details.detect('во сколько работает линия 111?')).toContain('hours');
     expect(reply).toMatchObject({ kind: 'answer', entry: 'hotline-111' });
   });
 
