@@ -90,3 +90,34 @@ describe('engine.turn', () => {
     for (const entry of kb.entries.values()) for (const lang of ['fr', 'ru', 'ky'] as const) expect(entry.short[lang].length).toBeLessThanOrEqual(20);
   });
 });
+
+describe('engine refinements over the whole catalogue', () => {
+  it('answers a law question about violence from the entry, but a personal one with the emergency reply', () => {
+    const law = engine.turn({ text: 'что грозит по закону, если отчим бьет ребенка в Казахстане' }).reply;
+    expect(engine.safety.level('что грозит по закону, если отчим бьет ребенка в Казахстане')).toBe('informational');
+    expect(law.kind).toBe('answer');
+    expect(law.text).toContain('111');
+    for (const text of ['мой отчим бьет меня, что грозит ему по закону', 'mon mari me frappe, que dit la loi', 'күйөөм мени урат, мыйзам боюнча эмне болот']) {
+      expect(engine.safety.level(text), text).toBe('urgent');
+      expect(engine.turn({ text }).reply.kind, text).toBe('emergency');
+    }
+  });
+
+  it('gives the honest fallback for everyday subjects the documents never cover', () => {
+    for (const text of ['какой курс доллара сегодня', 'comment acheter une carte sim au kazakhstan', 'эртең аба ырайы кандай']) {
+      expect(engine.turn({ text }).reply.kind, text).toBe('fallback');
+    }
+  });
+
+  it('lets a clear request to change language win over a loose knowledge match', () => {
+    const { reply, session } = engine.turn({ text: "Vous pouvez répondre en russe s'il vous plaît ?" });
+    expect(reply).toMatchObject({ kind: 'intent', intent: 'change-language' });
+    expect(session.lang).toBe('ru');
+  });
+
+  it('keeps the variant the search clearly preferred when it applies to the country, and offers the country’s own', () => {
+    const { reply } = engine.turn({ text: 'congé maternité pour une kirghize qui travaille au Kazakhstan, on a les mêmes droits ?' });
+    expect(reply.entry).toBe('health-eaeu');
+    expect(reply.options.map((o) => o.entry)).toContain('health-care-kz');
+  });
+});
