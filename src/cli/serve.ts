@@ -1,17 +1,11 @@
 /** `jardam serve` (npm start): the HTTP server with the channels the environment switches on. */
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExplain } from './config.js';
 import { createLogger } from '../server/logger.js';
 import { startServer, StartError } from '../server/start.js';
 
 export async function runServe(root: string | undefined): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`jardam: configuration error:\n${err.message}`);
-    return 2;
-  }
+  const config = loadConfigOrExplain();
+  if (!config) return 2;
   const log = createLogger(config.logLevel);
   let server;
   try {

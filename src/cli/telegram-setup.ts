@@ -1,18 +1,12 @@
 /** `jardam telegram setup`: webhook and command menu, from the same environment as the server. */
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExplain } from './config.js';
 import { setupTelegram } from '../channels/telegram/setup.js';
 import { TELEGRAM_WEBHOOK_PATH } from '../server/start.js';
 import { loadEngineOrExplain } from './load-engine.js';
 
 export async function runTelegramSetup(root: string | undefined): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`jardam: configuration error:\n${err.message}`);
-    return 2;
-  }
+  const config = loadConfigOrExplain();
+  if (!config) return 2;
   if (!config.telegram) {
     console.error('jardam: TELEGRAM_BOT_TOKEN is not set');
     return 2;

@@ -6,12 +6,21 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/kb/load.js';
 import { scratchProject } from '../helpers/kb.js';
 
-function jardam(args: string[], input?: string) {
-  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/jardam.mjs'), ...args], { input, encoding: 'utf8', timeout: 60_000 });
+function jardam(args: string[], input?: string, env: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/jardam.mjs'), ...args], { input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
 describe('the jardam command', () => {
+  it('refuses to start the server on a bad setting, naming the variable', () => {
+    const { code, err } = jardam(['serve'], undefined, { PORT: 'eighty', WHATSAPP_APP_SECRET: 's' });
+    expect(code).toBe(2);
+    expect(err).toMatch(/PORT: /);
+    const partial = jardam(['serve'], undefined, { WHATSAPP_APP_SECRET: 's' });
+    expect(partial.code).toBe(2);
+    expect(partial.err).toMatch(/WHATSAPP_ACCESS_TOKEN: required/);
+  });
+
   it('asks in Kyrgyz and answers in Kyrgyz about school', () => {
     const { code, out } = jardam(['ask', 'balamdy mektepke kantip berem', '--json']);
     expect(code).toBe(0);

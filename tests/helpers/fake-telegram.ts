@@ -15,6 +15,8 @@ export class FakeTelegram {
   private server!: Server;
   url = '';
   private messageId = 0;
+  /** Updates handed out by getUpdates (long polling), oldest first. */
+  readonly pending: Record<string, unknown>[] = [];
 
   async start(): Promise<this> {
     this.server = createServer(async (req, res) => {
@@ -39,6 +41,11 @@ export class FakeTelegram {
       }
       this.calls.push({ method, body });
       if (method === 'getMe') return send(200, { ok: true, result: { id: 42, is_bot: true, first_name: 'Jardam', username: 'jardam_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false } });
+      if (method === 'getUpdates') {
+        // Long polling: hand out what is queued, or wait a little and answer empty.
+        if (this.pending.length === 0) await new Promise((r) => setTimeout(r, 50));
+        return send(200, { ok: true, result: this.pending.splice(0) });
+      }
       if (method === 'sendMessage') {
         return send(200, { ok: true, result: { message_id: ++this.messageId, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id, type: 'private' }, text: body.text } });
       }

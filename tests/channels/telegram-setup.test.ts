@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeTelegram, textUpdate } from '../helpers/fake-telegram.js';
+import { eventually, startTestServer } from '../helpers/server.js';
+import { realEngine } from '../helpers/kb.js';
+import { setupTelegram } from '../../src/channels/telegram/setup.js';
+import { COMMANDS } from '../../src/channels/telegram/bot.js';
+import { PROJECT_ROOT } from '../../src/kb/load.js';
+
+const engine = realEngine();
+let fake: FakeTelegram;
+
+beforeAll(async () => {
+  fake = await new FakeTelegram().start();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+
+describe('Telegram set-up and long polling', () => {
+  it('registers the webhook with its secret and the command menu in every language', async () => {
+    fake.clear();
+    const config = { token: '1:abc', mode: 'webhook' as const, webhookSecret: 'x'.repeat(20), apiRoot: fake.url };
+    await setupTelegram(config, 'https://jardam.example.org', '/telegram/webhook', engine.t);
+    const hook = fake.calls.find((c) => c.method === 'setWebhook')!;
+    expect(hook.body).toMatchObject({ url: 'https://jardam.example.org/telegram/webhook', secret_token: 'x'.repeat(20) });
+    const menus = fake.calls.filter((c) => c.method === 'setMyCommands');
+    expect(menus.map((c) => c.body.language_code)).toEqual(['fr', 'ru', 'ky', undefined]);
+    for (const menu of menus) {
+      expect(menu.body.commands.map((c: { command: string }) => c.command)).toEqual(Object.keys(COMMANDS));
+      for (const c of menu.body.commands) expect(c.description).not.toMatch(/^telegram\./);
+    }
+  });
+
+  it('answers in long-polling mode with the grammY runner', async () => {
+    fake.clear();
+    const app = await startTestServer({ TELEGRAM_BOT_TOKEN: '123456:TEST-token', TELEGRAM_MODE: 'polling', TELEGRAM_API_ROOT: fake.url, WEB_CHAT: 'false' });
+    try {
+      fake.pending.push(textUpdate(777, '/human'));
+      const sent = await eventually(() => fake.sent()[0]);
+      expect(sent.chat_id).toBe(777);
+      expect(sent.text).toContain(engine.t('ru', 'intent.human'));
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('the Botkit fence', () => {
+  it('imports botkit and its web adapter only inside src/channels/web', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+      });
+    const importers = files(join(PROJECT_ROOT, 'src')).filter((f) => /from '(botkit|botbuilder[\w-]*)'/.test(readFileSync(f, 'utf8')));
+    expect(importers.length).toBeGreaterThan(0);
+    for (const f of importers) expect(f).toContain(join('src', 'channels', 'web'));
+  });
+});
