@@ -119,6 +119,15 @@ describe('Telegram webhook', () => {
     expect(fake.sent()).toEqual([]);
   });
 
+  it('refuses malformed or foreign bodies with 400 and never answers them', async () => {
+    const send = (body: string) =>
+      fetch(`${app.url}${TELEGRAM_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body }).then((r) => r.status);
+    expect(await send('{not json')).toBe(400);
+    expect(await send('{"message":{"text":"hi"}}')).toBe(400);
+    expect(await send('x'.repeat(2 * 1024 * 1024))).toBe(413);
+    expect(fake.sent()).toEqual([]);
+  });
+
   it('answers a voice note politely in the user’s language', async () => {
     await post(callbackUpdate(user, 'lang:fr'));
     fake.clear();

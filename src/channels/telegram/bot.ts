@@ -11,7 +11,10 @@ import type { TelegramConfig } from '../../config.js';
 import type { Conversation } from '../../bot/conversation.js';
 import type { Inbound } from '../../engine/types.js';
 import type { Translate } from '../../engine/i18n.js';
-import type { Handler } from '../../server/http.js';
+import { HttpError, readBody, type Handler } from '../../server/http.js';
+import { sameSecret } from '../constant-time.js';
+import type { ServerResponse } from 'node:http';
+import type { Update } from 'grammy/types';
 import { RecentIds } from '../recent-ids.js';
 import { renderTelegram } from './render.js';
 
@@ -51,6 +54,43 @@ export interface TelegramChannel {
   readonly webhook?: Handler;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Telegram's updates are small; anything bigger is not from Telegram. */
+const UPDATE_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The webhook endpoint: the secret token is checked first (401), then the body is read with a
+ * size limit (413) and must be a JSON update (400), so a broken request never reaches grammY and
+ * is never retried by Telegram as a server error.
+ */
+function webhookHandler(bot: Bot, secret: string): Handler {
+  const callback = webhookCallback(
+    bot,
+    (update: Update, res: ServerResponse) => ({
+      update,
+      header: secret,
+      end: () => res.end(),
+      respond: (json: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(json),
+      unauthorized: () => res.writeHead(401).end(),
+    }),
+    { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 9_000 },
+  );
+  return async (req, res) => {
+    const header = req.headers['x-telegram-bot-api-secret-token'];
+    if (typeof header !== 'string' || !sameSecret(header, secret)) throw new HttpError(401, 'wrong secret token');
+    const raw = await readBody(req, UPDATE_BODY_LIMIT);
+    let update: unknown;
+    try {
+      update = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'malformed JSON');
+    }
+    if (typeof update !== 'object' || update === null || typeof (update as { update_id?: unknown }).update_id !== 'number') {
+      throw new HttpError(400, 'not a Telegram update');
+    }
+    await callback(update as Update, res);
+  };
 }
 
 export function createTelegram(deps: TelegramDeps): TelegramChannel {
@@ -94,9 +134,7 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
   let runner: RunnerHandle | undefined;
   return {
     bot,
-    ...(config.mode === 'webhook'
-      ? { webhook: webhookCallback(bot, 'http', { secretToken: config.webhookSecret!, onTimeout: 'return', timeoutMilliseconds: 9_000 }) as Handler }
-      : {}),
+    ...(config.mode === 'webhook' ? { webhook: webhookHandler(bot, config.webhookSecret!) } : {}),
     async start() {
       await bot.init();
       if (config.mode === 'polling') runner = run(bot);

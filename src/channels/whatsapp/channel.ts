@@ -12,7 +12,8 @@ import { HttpError, readBody, sendJson, sendText, type Handler } from '../../ser
 import { RecentIds } from '../recent-ids.js';
 import { GraphClient } from './graph.js';
 import { renderWhatsApp } from './render.js';
-import { sameSecret, verifySignature } from './signature.js';
+import { verifySignature } from './signature.js';
+import { sameSecret } from '../constant-time.js';
 import { ServiceWindow } from './window.js';
 import { messagesOf, toInbound, waWebhookSchema, type WaMessage } from './webhook.js';
 

@@ -12,9 +12,3 @@ export function verifySignature(rawBody: Buffer, header: string | undefined, app
   const given = Buffer.from(header.toLowerCase());
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
