@@ -12,7 +12,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
-  { files: ['src/cli/**', 'bin/**', 'tests/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli/**', 'bin/**', 'tests/**', 'bench/**'], rules: { 'no-console': 'off' } },
   // Tests read JSON payloads from fake servers; typing every field would only restate them.
   { files: ['tests/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   {

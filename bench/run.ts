@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: engine and server speed on this machine, written to BENCHMARKS.md.
+ * Not part of `npm test`. Synthetic knowledge bases (10× and 100×) copy every entry under new
+ * ids with shuffled words in their questions, so the index grows as a real one would.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:http';
+import autocannon from 'autocannon';
+import { loadKnowledge, PROJECT_ROOT, type KnowledgeBase } from '../src/kb/load.js';
+import { Engine } from '../src/engine/engine.js';
+import type { Entry } from '../src/kb/schema.js';
+import { readEvalSet } from '../src/eval/score.js';
+import { LANGS } from '../src/types.js';
+import { FakeTelegram, textUpdate } from '../tests/helpers/fake-telegram.js';
+import { startTestServer } from '../tests/helpers/server.js';
+import { TELEGRAM_WEBHOOK_PATH } from '../src/server/start.js';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+function scaled(kb: KnowledgeBase, factor: number): KnowledgeBase {
+  if (factor === 1) return kb;
+  const entries = new Map<string, Entry>();
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const shuffle = (text: string) => text.split(' ').sort(() => rand() - 0.5).join(' ');
+  for (let copy = 0; copy < factor; copy++) {
+    for (const e of kb.entries.values()) {
+      const id = copy === 0 ? e.id : `${e.id}-x${copy}`;
+      const questions = Object.fromEntries(LANGS.map((l) => [l, copy === 0 ? e.questions[l] : e.questions[l].map(shuffle)])) as Entry['questions'];
+      entries.set(id, { ...e, id, group: copy === 0 ? e.group : undefined, related: [], questions } as Entry);
+    }
+  }
+  return { ...kb, entries };
+}
+
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
+
+function benchEngine(kb: KnowledgeBase, texts: string[]) {
+  collect();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const engine = new Engine(kb);
+  const buildMs = performance.now() - t0;
+  collect();
+  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  for (const text of texts.slice(0, 50)) engine.turn({ text });
+  const times: number[] = [];
+  const start = performance.now();
+  for (let round = 0; round < 3; round++) {
+    for (const text of texts) {
+      const s = performance.now();
+      engine.turn({ text });
+      times.push(performance.now() - s);
+    }
+  }
+  const total = performance.now() - start;
+  times.sort((a, b) => a - b);
+  return { entries: kb.entries.size, buildMs, heapMb, median: percentile(times, 0.5), p99: percentile(times, 0.99), perSecond: (times.length / total) * 1000 };
+}
+
+async function benchServer() {
+  const fake = await new FakeTelegram().start();
+  const secret = 'bench-secret-token-0123456789';
+  const app = await startTestServer({
+    TELEGRAM_BOT_TOKEN: '123456:BENCH',
+    TELEGRAM_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: secret,
+    TELEGRAM_API_ROOT: fake.url,
+    PUBLIC_URL: 'https://bench.example.org',
+    WEB_CHAT: 'false',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  });
+  const bare = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+  const barePort = (bare.address() as { port: number }).port;
+  const run = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
+  const bareResult = await run({ url: `http://127.0.0.1:${barePort}/`, connections: 50, duration: 10 });
+  let n = 0;
+  const webhookResult = await run({
+    url: `${app.url}${TELEGRAM_WEBHOOK_PATH}`,
+    connections: 50,
+    duration: 10,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(textUpdate(100_000 + (n++ % 5000), 'как зарегистрировать рождение ребенка в Алматы')) }),
+      },
+    ],
+  });
+  collect();
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  await app.stop();
+  await fake.stop();
+  bare.close();
+  return { bareResult, webhookResult, rssMb };
+}
+
+async function main() {
+  const { kb } = loadKnowledge(PROJECT_ROOT);
+  if (!kb) throw new Error('knowledge base invalid');
+  const texts = readEvalSet(join(PROJECT_ROOT, 'tests/eval/dev.jsonl')).map((i) => i.text);
+  const engines = [1, 10, 100].map((f) => ({ factor: f, ...benchEngine(scaled(kb, f), texts) }));
+  collect();
+  const server = await benchServer();
+  const ms = (v: number) => v.toFixed(2);
+  const ratio = server.webhookResult.requests.average / server.bareResult.requests.average;
+  const md = `# Benchmarks
+
+Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.
+
+## Engine (one core, the ${texts.length} questions of tests/eval/dev.jsonl, three rounds)
+
+| knowledge base | entries | index build | heap for the indexes | median per message | p99 per message | messages per second |
+|---|---|---|---|---|---|---|
+${engines.map((e) => `| ${e.factor === 1 ? 'real' : `${e.factor}×`} | ${e.entries} | ${e.buildMs.toFixed(0)} ms | ${e.heapMb.toFixed(0)} MB | ${ms(e.median)} ms | ${ms(e.p99)} ms | ${e.perSecond.toFixed(0)} |`).join('\n')}
+
+Targets: p99 under 5 ms for the real knowledge base (${engines[0]!.p99 < 5 ? 'met' : 'NOT met'}), under 20 ms at 100× (${engines[2]!.p99 < 20 ? 'met' : 'NOT met'}).
+
+## Server (autocannon, 50 connections, 10 s each, same machine, same run)
+
+| endpoint | requests/s (mean) | p99 latency |
+|---|---|---|
+| bare \`node:http\` answering 200 | ${server.bareResult.requests.average.toFixed(0)} | ${server.bareResult.latency.p99} ms |
+| Telegram webhook (secret check, engine, reply to a fake Bot API on loopback) | ${server.webhookResult.requests.average.toFixed(0)} | ${server.webhookResult.latency.p99} ms |
+
+Ratio webhook / bare: **${ratio.toFixed(2)}** (target at least 0.33: ${ratio >= 1 / 3 ? 'met' : 'NOT met'}). Non-2xx answers during the webhook run: ${server.webhookResult.non2xx}.
+
+Resident memory of the process after the server run: ${server.rssMb.toFixed(0)} MB.
+`;
+  writeFileSync(join(PROJECT_ROOT, 'BENCHMARKS.md'), md);
+  console.log(md);
+}
+
+await main();
