@@ -25,6 +25,7 @@
     input.placeholder = s('web.placeholder');
     $('input-label').textContent = s('web.placeholder');
     $('send').setAttribute('aria-label', s('web.send'));
+    $('languages').setAttribute('aria-label', s('web.languages'));
     for (const b of document.querySelectorAll('#languages button')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
   }
 
