@@ -39,7 +39,7 @@ export class Conversation {
   async notice(user: UserRef, key: string): Promise<Reply> {
     const session = await this.deps.sessions.get(userKey(user));
     const lang: Lang = session?.lang ?? 'ru';
-    return { kind: 'intent', intent: 'notice', topics: [], lang, confidence: 1, text: this.deps.engine().t(lang, key), options: [], askFeedback: false };
+    return this.deps.engine().notice('notice', lang, key);
   }
 
   private async turn(user: UserRef, inbound: Inbound): Promise<Reply | undefined> {
@@ -47,14 +47,11 @@ export class Conversation {
     const key = userKey(user);
     const session = (await this.deps.sessions.get(key)) ?? {};
     // Safety first: an emergency is answered whatever the rate limit says.
-    const urgent = inbound.text !== undefined && engine.safety.isEmergency(inbound.text);
+    const urgent = inbound.text !== undefined && engine.parts.safety.isEmergency(inbound.text);
     if (!urgent) {
       const decision = this.deps.limiter.take(key);
       if (decision === 'limit-silent') return undefined;
-      if (decision === 'limit-notify') {
-        const lang = session.lang ?? 'ru';
-        return { kind: 'intent', intent: 'rate-limited', topics: [], lang, confidence: 1, text: engine.t(lang, 'error.rate_limited'), options: [], askFeedback: false };
-      }
+      if (decision === 'limit-notify') return engine.notice('rate-limited', session.lang ?? 'ru', 'error.rate_limited');
     }
     const { reply, session: next } = engine.turn(inbound, session);
     await this.deps.sessions.set(key, next);

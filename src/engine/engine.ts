@@ -57,15 +57,8 @@ export function buildParts(kb: KnowledgeBase): EngineParts {
   };
 }
 
-export class Engine implements EngineParts {
-  readonly analyzer: Analyzer;
-  readonly language: LanguageDetector;
-  readonly safety: SafetyCheck;
-  readonly intents: IntentMatcher;
-  readonly countries: CountryDetector;
-  readonly knowledge: KnowledgeSearch;
-  readonly details: DetailDetector;
-  readonly offTopic: CueMatcher;
+export class Engine {
+  /** Interface strings, the one part nearly every caller needs. */
   readonly t: Translate;
   private readonly compose: Composer;
 
@@ -73,25 +66,20 @@ export class Engine implements EngineParts {
   constructor(
     readonly kb: KnowledgeBase,
     readonly calibration: Calibration = CALIBRATION,
-    parts: EngineParts = buildParts(kb),
+    readonly parts: EngineParts = buildParts(kb),
   ) {
-    ({
-      analyzer: this.analyzer,
-      language: this.language,
-      safety: this.safety,
-      intents: this.intents,
-      countries: this.countries,
-      knowledge: this.knowledge,
-      details: this.details,
-      offTopic: this.offTopic,
-      t: this.t,
-    } = parts);
+    this.t = parts.t;
     this.compose = new Composer(kb, this.t);
+  }
+
+  /** A short reply outside a turn (unsupported media, rate limit): one locale string, no options. */
+  notice(intent: string, lang: Lang, key: string): Reply {
+    return this.compose.intent(intent, lang, this.t(lang, key));
   }
 
   /** The same engine with other decision weights (for tuning), sharing the built indexes. */
   withCalibration(calibration: Calibration): Engine {
-    return new Engine(this.kb, calibration, this);
+    return new Engine(this.kb, calibration, this.parts);
   }
 
   /** One turn of a conversation. Never throws on any input string. */
@@ -101,12 +89,12 @@ export class Engine implements EngineParts {
     if (inbound.action) return this.finish(this.act(inbound.action, next), next);
 
     const text = inbound.text ?? '';
-    const guess = this.language.detect(text.slice(0, MAX_MESSAGE_CHARS), session.lang);
+    const guess = this.parts.language.detect(text.slice(0, MAX_MESSAGE_CHARS), session.lang);
     const lang = guess.lang;
     if (!next.lang && guess.fromText) next.lang = lang;
 
     // Safety first: read the whole message, however long, before anything else.
-    const safety = this.safety.level(text);
+    const safety = this.parts.safety.level(text);
     const emergency = () => this.finish(this.compose.emergency(lang), next);
     if (safety === 'urgent') return emergency();
     if (text.trim() === '') return this.finish(this.compose.intent('error', lang, this.t(lang, 'error.empty')), next);
@@ -114,8 +102,8 @@ export class Engine implements EngineParts {
       if (safety !== 'none') return emergency();
       return this.finish(this.compose.intent('error', lang, this.t(lang, 'error.too_long', { count: text.length })), next);
     }
-    const country = this.countries.detect(text) ?? session.country;
-    const asked = this.details.detect(text);
+    const country = this.parts.countries.detect(text) ?? session.country;
+    const asked = this.parts.details.detect(text);
     // A question about the law on violence, naming nobody of the writer's own: the entry (which
     // opens with 111) when the engine is sure of it, the emergency reply otherwise.
     if (safety === 'informational') {
@@ -129,7 +117,7 @@ export class Engine implements EngineParts {
 
     // A message that is plainly small talk is an intent; otherwise a confident answer beats a loose
     // intent match ("по каким вопросам звонить на 1899" is a question, not a request for the menu).
-    const intent = this.intents.match(text);
+    const intent = this.parts.intents.match(text);
     const plainIntent = intent && intent.score === 1 && intent.closeness >= PLAIN_INTENT_CLOSENESS;
     if (intent && plainIntent) return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
     const decision = this.searchAsked(text, lang, asked);
@@ -139,7 +127,7 @@ export class Engine implements EngineParts {
       return this.finish(this.intentReply(intent.intent, intent.value, lang, next), next);
     }
     // Exchange rates, SIM cards, tickets…: honest fallback, unless an entry is a sure match.
-    if (decision.confidence < SURE_ANSWER && this.offTopic.matches(text)) return this.finish(this.compose.fallback(lang, decision.confidence), next);
+    if (decision.confidence < SURE_ANSWER && this.parts.offTopic.matches(text)) return this.finish(this.compose.fallback(lang, decision.confidence), next);
     return this.finish(this.fromDecision(decision, lang, country, asked), next);
   }
 
@@ -151,7 +139,7 @@ export class Engine implements EngineParts {
    */
   private searchAsked(text: string, lang: Lang, asked: readonly DetailKind[]): Decision {
     if (asked.length === 0) return this.search(() => text, lang);
-    const stripped = this.search((l) => this.details.strip(text, l, asked), lang);
+    const stripped = this.search((l) => this.parts.details.strip(text, l, asked), lang);
     const whole = this.search(() => text, lang);
     const top = whole.kind === 'answer' ? this.kb.entries.get(whole.entries[0]!) : undefined;
     const givesDetail = top && asked.every((d) => top.details.includes(d));
@@ -161,12 +149,12 @@ export class Engine implements EngineParts {
 
   /** Searches in the message's language, then in the languages it could be mistaken for (`query` gives each one's reading). */
   private search(query: (lang: Lang) => string, lang: Lang): Decision {
-    let best = decide(this.knowledge.search(query(lang), lang), this.kb.entries, this.calibration);
+    let best = decide(this.parts.knowledge.search(query(lang), lang), this.kb.entries, this.calibration);
     if (best.kind === 'answer') return best;
     const script = scriptOf(query('fr'));
     const others = LANGS.filter((l) => l !== lang && (script === 'latin' || l !== 'fr'));
     for (const other of others) {
-      const decision = decide(this.knowledge.search(query(other), other), this.kb.entries, this.calibration);
+      const decision = decide(this.parts.knowledge.search(query(other), other), this.kb.entries, this.calibration);
       if (decision.confidence > best.confidence) best = decision;
     }
     return best;
@@ -174,13 +162,11 @@ export class Engine implements EngineParts {
 
   private fromDecision(decision: Decision, lang: Lang, country: UserCountry | undefined, asked: readonly DetailKind[]): Reply {
     const entries = decision.entries.map((id) => this.kb.entries.get(id)!);
+    const choice = entries[0] && chooseVariant(entries[0], this.kb.entries, country, decision.candidates);
     // A price, address, hours, number or deadline the entry does not give: say so, never a near miss.
-    const top = entries[0] && (country ? chooseVariant(entries[0], this.kb.entries, country, decision.candidates).entry : entries[0]);
-    const missing = top && asked.find((detail) => !top.details.includes(detail));
-    if (top && missing) return this.compose.unknownDetail(missing, top, lang, decision.confidence);
-    if (decision.kind === 'answer') {
-      return this.compose.answer(chooseVariant(entries[0]!, this.kb.entries, country, decision.candidates), lang, decision.confidence);
-    }
+    const missing = choice && asked.find((detail) => !choice.entry.details.includes(detail));
+    if (choice && missing) return this.compose.unknownDetail(missing, choice.entry, lang, decision.confidence);
+    if (decision.kind === 'answer' && choice) return this.compose.answer(choice, lang, decision.confidence);
     if (decision.kind === 'clarify') {
       const options = entries.map((e) => (country ? chooseVariant(e, this.kb.entries, country, decision.candidates).entry : e));
       return this.compose.clarify(options, lang, decision.confidence);

@@ -53,11 +53,11 @@ describe('decision and confidence', () => {
 
 describe('knowledge search', () => {
   it('ranks the entry whose way of asking matches, in each language', () => {
-    expect(engine.knowledge.search('телефон 111 бесплатный круглосуточно', 'ru').hits[0]?.entry).toBe('hotline-111');
-    expect(engine.knowledge.search('permis de travail kirghizistan etranger', 'fr').hits[0]?.entry).toMatch(/^work-permit-/);
-    expect(engine.knowledge.search('акысыз адвокат', 'ky').hits[0]?.entry).toMatch(/^legal-aid-/);
+    expect(engine.parts.knowledge.search('телефон 111 бесплатный круглосуточно', 'ru').hits[0]?.entry).toBe('hotline-111');
+    expect(engine.parts.knowledge.search('permis de travail kirghizistan etranger', 'fr').hits[0]?.entry).toMatch(/^work-permit-/);
+    expect(engine.parts.knowledge.search('акысыз адвокат', 'ky').hits[0]?.entry).toMatch(/^legal-aid-/);
   });
   it('has nothing to search in a message of stopwords only', () => {
-    expect(engine.knowledge.search('как и где', 'ru')).toEqual({ hits: [], termCount: 0 });
+    expect(engine.parts.knowledge.search('как и где', 'ru')).toEqual({ hits: [], termCount: 0 });
   });
 });

@@ -18,7 +18,7 @@ describe('practical details the documents do not give', () => {
       ['konsuldyktun telefon nomeri kandai', 'phone'],
       ['за сколько дней надо зарегистрировать ребенка', 'deadline'],
     ] as const;
-    for (const [text, detail] of cases) expect(engine.details.detect(text), text).toContain(detail);
+    for (const [text, detail] of cases) expect(engine.parts.details.detect(text), text).toContain(detail);
   });
 
   it('does not hear a detail in ordinary questions', () => {
@@ -33,7 +33,7 @@ describe('practical details the documents do not give', () => {
       'дарегибиз жок, баланы мектепке албай жатышат',
       'у нас нет адреса, ребенка не берут в школу',
     ]) {
-      expect(engine.details.detect(text), text).toEqual([]);
+      expect(engine.parts.details.detect(text), text).toEqual([]);
     }
   });
 
@@ -47,7 +47,7 @@ describe('practical details the documents do not give', () => {
 
   it('answers when the entry does give the detail asked for', () => {
     const { reply } = engine.turn({ text: 'во сколько работает линия 111?' });
-    expect(engine.details.detect('во сколько работает линия 111?')).toContain('hours');
+    expect(engine.parts.details.detect('во сколько работает линия 111?')).toContain('hours');
     expect(reply).toMatchObject({ kind: 'answer', entry: 'hotline-111' });
   });
 

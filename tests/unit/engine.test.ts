@@ -94,11 +94,11 @@ describe('engine.turn', () => {
 describe('engine refinements over the whole catalogue', () => {
   it('answers a law question about violence from the entry, but a personal one with the emergency reply', () => {
     const law = engine.turn({ text: 'что грозит по закону, если отчим бьет ребенка в Казахстане' }).reply;
-    expect(engine.safety.level('что грозит по закону, если отчим бьет ребенка в Казахстане')).toBe('informational');
+    expect(engine.parts.safety.level('что грозит по закону, если отчим бьет ребенка в Казахстане')).toBe('informational');
     expect(law.kind).toBe('answer');
     expect(law.text).toContain('111');
     for (const text of ['мой отчим бьет меня, что грозит ему по закону', 'mon mari me frappe, que dit la loi', 'күйөөм мени урат, мыйзам боюнча эмне болот']) {
-      expect(engine.safety.level(text), text).toBe('urgent');
+      expect(engine.parts.safety.level(text), text).toBe('urgent');
       expect(engine.turn({ text }).reply.kind, text).toBe('emergency');
     }
   });

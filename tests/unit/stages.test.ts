@@ -13,14 +13,14 @@ describe('language detection', () => {
     ['mon fils peut aller a l ecole sans papiers', 'fr'],
     ['Төрөлгөндү каттоо', 'ky'],
   ])('%s → %s', (text, lang) => {
-    expect(engine.language.detect(text).lang).toBe(lang);
+    expect(engine.parts.language.detect(text).lang).toBe(lang);
   });
   it('lets the stored choice decide when the text says nothing', () => {
-    expect(engine.language.detect('111', 'ky')).toMatchObject({ lang: 'ky', fromText: false });
-    expect(engine.language.detect('ok', 'fr').lang).toBe('fr');
+    expect(engine.parts.language.detect('111', 'ky')).toMatchObject({ lang: 'ky', fromText: false });
+    expect(engine.parts.language.detect('ok', 'fr').lang).toBe('fr');
   });
   it('does not let the stored choice override clear text', () => {
-    expect(engine.language.detect('как записать ребенка в школу', 'fr').lang).toBe('ru');
+    expect(engine.parts.language.detect('как записать ребенка в школу', 'fr').lang).toBe('ru');
   });
 });
 
@@ -35,7 +35,7 @@ describe('emergency check', () => {
     'паспорт забрали и не отпускают',
     'кызымды ала качып кетишти',
   ])('catches "%s"', (text) => {
-    expect(engine.safety.isEmergency(text)).toBe(true);
+    expect(engine.parts.safety.isEmergency(text)).toBe(true);
   });
   it.each([
     'как записать ребенка в школу',
@@ -47,7 +47,7 @@ describe('emergency check', () => {
   ])(
     'leaves "%s" alone',
     (text) => {
-      expect(engine.safety.isEmergency(text)).toBe(false);
+      expect(engine.parts.safety.isEmergency(text)).toBe(false);
     },
   );
 });
@@ -61,14 +61,14 @@ describe('conversation intents', () => {
     ['хочу поговорить с человеком', 'human'],
     ['кыргызча', 'change-language'],
   ])('%s → %s', (text, intent) => {
-    expect(engine.intents.match(text)?.intent).toBe(intent);
+    expect(engine.parts.intents.match(text)?.intent).toBe(intent);
   });
   it('reads the language asked for', () => {
-    expect(engine.intents.match('на кыргызском пожалуйста')).toMatchObject({ intent: 'change-language', value: 'ky' });
-    expect(engine.intents.match('en français svp')).toMatchObject({ intent: 'change-language', value: 'fr' });
+    expect(engine.parts.intents.match('на кыргызском пожалуйста')).toMatchObject({ intent: 'change-language', value: 'ky' });
+    expect(engine.parts.intents.match('en français svp')).toMatchObject({ intent: 'change-language', value: 'fr' });
   });
   it('does not take a question for small talk', () => {
-    expect(engine.intents.match('привет, как записать ребенка в школу в алматы без документов')).toBeUndefined();
+    expect(engine.parts.intents.match('привет, как записать ребенка в школу в алматы без документов')).toBeUndefined();
   });
 });
 
@@ -81,10 +81,10 @@ describe('country in the message', () => {
     ['я из Кыргызстана, живу в России', 'RU'],
     ['au consulat kirghiz', 'OTHER'],
   ])('%s → %s', (text, country) => {
-    expect(engine.countries.detect(text)).toBe(country);
+    expect(engine.parts.countries.detect(text)).toBe(country);
   });
   it('names no country when none is said', () => {
-    expect(engine.countries.detect('как записать ребенка в школу')).toBeUndefined();
-    expect(engine.countries.detect('ошибка в документе')).toBeUndefined();
+    expect(engine.parts.countries.detect('как записать ребенка в школу')).toBeUndefined();
+    expect(engine.parts.countries.detect('ошибка в документе')).toBeUndefined();
   });
 });

@@ -81,10 +81,11 @@ export function createWebChat(deps: WebChatDeps): WebChat {
   });
   controller.on('welcome_back', async (bot, message) => respond(bot, message, { action: 'intent:greeting' }));
 
+  // The page's three files are small: read once at start, not on every request.
+  const assets = new Map(Object.entries(ASSETS).map(([path, [file, type]]) => [path, { body: readFileSync(join(deps.assetsDir, file), 'utf8'), type }]));
   const page: Route['handler'] = (req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const [file, type] = ASSETS[path]!;
-    sendText(res, 200, readFileSync(join(deps.assetsDir, file), 'utf8'), type);
+    const asset = assets.get((req.url ?? '/').split('?')[0]!)!;
+    sendText(res, 200, asset.body, asset.type);
   };
   const session: Route['handler'] = (req, res) => {
     const t = deps.t();
