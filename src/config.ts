@@ -4,6 +4,7 @@
  * Every error names the variable.
  */
 import { z } from 'zod';
+import { LANGS, type Lang } from './types.js';
 
 const optional = z
   .string()
@@ -25,6 +26,7 @@ const envSchema = z.object({
   WEB_SESSION_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WATCH_KNOWLEDGE: flag.default(true),
   TELEGRAM_BOT_TOKEN: optional.pipe(z.string().regex(/^\d+:[\w-]+$/, 'looks wrong: expected 123456:ABC-token from @BotFather').optional()),
   TELEGRAM_MODE: optional.pipe(z.enum(['webhook', 'polling']).optional()),
   TELEGRAM_WEBHOOK_SECRET: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'use 16–256 letters, digits, _ or -').optional()),
@@ -34,6 +36,18 @@ const envSchema = z.object({
   WHATSAPP_APP_SECRET: optional,
   WHATSAPP_VERIFY_TOKEN: optional,
   WHATSAPP_GRAPH_URL: url('WHATSAPP_GRAPH_URL').default('https://graph.facebook.com/v21.0'),
+  DATABASE_URL: optional.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)').optional()),
+  USER_KEY_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(90),
+  CASEWORKER_CHAT_ID: optional.pipe(z.string().regex(/^-?\d+$/, 'must be the numeric id of the caseworkers\' Telegram group (such as -1001234567890)').optional()),
+  CASEWORKER_TELEGRAM_IDS: optional.pipe(
+    z
+      .string()
+      .regex(/^\d+(\s*,\s*\d+)*$/, 'must be numeric Telegram user ids separated by commas')
+      .transform((s) => s.split(',').map((id) => id.trim()))
+      .optional(),
+  ),
+  CASEWORKER_LANG: z.enum(LANGS, { message: 'must be fr, ru or ky' }).default('ru'),
 });
 
 export interface TelegramConfig {
@@ -61,8 +75,26 @@ export interface Config {
   readonly webSessionSecret?: string;
   readonly ratePerMinute: number;
   readonly shutdownTimeoutMs: number;
+  /** Reload knowledge/, intents/ and locales/ when they change, keeping the last good version on errors. */
+  readonly watchKnowledge: boolean;
   readonly telegram?: TelegramConfig;
   readonly whatsapp?: WhatsAppConfig;
+  /** PostgreSQL for several instances; SQLite in the data directory without it. */
+  readonly databaseUrl?: string;
+  /** Keys the pseudonyms users are stored under; generated into the data directory when unset. */
+  readonly userKeySecret?: string;
+  /** Days personal data (unanswered questions, closed tickets, idle users' settings) is kept. */
+  readonly retentionDays: number;
+  readonly caseworkers: CaseworkerConfig;
+}
+
+export interface CaseworkerConfig {
+  /** The Telegram group where tickets are posted and caseworkers act. */
+  readonly chatId?: string;
+  /** Telegram user ids allowed to act (besides accounts linked to a Telegram id). */
+  readonly telegramIds: readonly string[];
+  /** The language of what caseworkers read (ticket posts, console). */
+  readonly lang: Lang;
 }
 
 export class ConfigError extends Error {}
@@ -100,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (present.length > 0) {
     for (const name of WHATSAPP_VARS.filter((n) => e[n] === undefined)) problems.push(`${name}: required to switch WhatsApp on (${present.join(', ')} set)`);
   }
+  if (e.CASEWORKER_CHAT_ID && !telegram) problems.push('CASEWORKER_CHAT_ID: needs TELEGRAM_BOT_TOKEN (the bot posts tickets in the group)');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
   return {
@@ -112,6 +145,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.WEB_SESSION_SECRET ? { webSessionSecret: e.WEB_SESSION_SECRET } : {}),
     ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    watchKnowledge: e.WATCH_KNOWLEDGE,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.USER_KEY_SECRET ? { userKeySecret: e.USER_KEY_SECRET } : {}),
+    retentionDays: e.RETENTION_DAYS,
+    caseworkers: {
+      ...(e.CASEWORKER_CHAT_ID ? { chatId: e.CASEWORKER_CHAT_ID } : {}),
+      telegramIds: e.CASEWORKER_TELEGRAM_IDS ?? [],
+      lang: e.CASEWORKER_LANG,
+    },
     ...(telegram ? { telegram } : {}),
     ...(whatsapp ? { whatsapp } : {}),
   };

@@ -15,3 +15,13 @@ export type PerLang<T> = Record<Lang, T>;
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
+
+/** Where a family talks to Jardam. */
+export const CHANNELS = ['telegram', 'whatsapp', 'web'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** A family as its channel knows it (chat id, phone number, web session). */
+export interface UserRef {
+  readonly channel: Channel;
+  readonly id: string;
+}

@@ -13,6 +13,6 @@ export async function runTelegramSetup(root: string | undefined): Promise<number
   }
   const engine = loadEngineOrExplain(root);
   if (!engine) return 1;
-  for (const line of await setupTelegram(config.telegram, config.publicUrl, TELEGRAM_WEBHOOK_PATH, engine.t)) console.log(`ok: ${line}`);
+  for (const line of await setupTelegram(config.telegram, config.publicUrl, TELEGRAM_WEBHOOK_PATH, engine.t, config.caseworkers)) console.log(`ok: ${line}`);
   return 0;
 }

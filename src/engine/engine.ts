@@ -132,6 +132,17 @@ export class Engine {
   }
 
   /**
+   * For caseworkers relaying an answer: the reply to a question asked in any language, written in
+   * `lang` (the search reads the question in its own language). No session, no intents.
+   */
+  answerIn(text: string, lang: Lang, country?: UserCountry): Reply {
+    if (this.parts.safety.level(text) === 'urgent') return this.compose.emergency(lang);
+    const asked = this.parts.details.detect(text);
+    const decision = this.searchAsked(text, this.parts.language.detect(text).lang, asked);
+    return this.fromDecision(decision, lang, this.parts.countries.detect(text) ?? country, asked);
+  }
+
+  /**
    * With a detail asked ("combien de jours…", "сколько стоит…"), the words about the detail must
    * not choose the entry by themselves: the message is searched without them, and the whole
    * message's answer is kept only if it gives the detail and is also among the topics found

@@ -1,23 +1,30 @@
 /**
- * Assembles the server: knowledge base and engine, the shared conversation, and the channels
- * the configuration switches on, behind one HTTP server.
+ * Assembles the server: knowledge base and engine, storage, the shared conversation, the
+ * caseworkers' desk, and the channels the configuration switches on, behind one HTTP server.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { Engine } from '../engine/engine.js';
 import type { Calibration } from '../engine/decide.js';
-import { loadKnowledge, PROJECT_ROOT } from '../kb/load.js';
+import { PROJECT_ROOT } from '../kb/load.js';
 import { formatProblem } from '../kb/problem.js';
 import { Conversation } from '../bot/conversation.js';
 import { RateLimiter } from '../bot/rate-limit.js';
-import { MemorySessionStore, type SessionStore } from '../bot/sessions.js';
 import { createTelegram, type TelegramChannel } from '../channels/telegram/bot.js';
+import { telegramBoard } from '../channels/telegram/caseworkers.js';
 import { createWhatsApp, type WhatsAppChannel } from '../channels/whatsapp/channel.js';
 import { createWebChat } from '../channels/web/chat.js';
+import { createConsole } from '../console/console.js';
 import { SessionTokens } from '../channels/web/token.js';
+import { Deduplicator } from '../channels/dedupe.js';
+import { HandoffDesk } from '../handoff/desk.js';
+import { openStore } from '../store/open.js';
+import { Pseudonyms } from '../store/pseudonym.js';
+import type { Store } from '../store/types.js';
+import { startRetention } from '../privacy/retention.js';
 import { createHttpApp, type HttpApp } from './http.js';
-import { webSessionSecret } from './secret.js';
+import { dataSecret } from './secret.js';
+import { KnowledgeBaseError, LiveEngine } from './live-engine.js';
 
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 export const WHATSAPP_WEBHOOK_PATH = '/whatsapp/webhook';
@@ -26,17 +33,25 @@ export interface StartOptions {
   readonly log: Logger;
   /** Project folder with knowledge/, intents/, locales/ and public/. */
   readonly root?: string;
-  readonly sessions?: SessionStore;
   /** Decision weights (tests use a wide clarify band); the tuned ones by default. */
   readonly calibration?: Calibration;
+  /** Reload the knowledge base when its files change; `config.watchKnowledge` by default. */
+  readonly watch?: boolean;
+  /** The clock (tests move it); Date.now by default. */
+  readonly now?: () => number;
 }
 
 export interface RunningServer {
   readonly port: number;
   readonly app: HttpApp;
   readonly conversation: Conversation;
+  readonly store: Store;
+  readonly desk: HandoffDesk;
+  readonly keys: Pseudonyms;
   readonly telegram?: TelegramChannel;
   readonly whatsapp?: WhatsAppChannel;
+  /** The serving engine, its reloads and rejections. */
+  readonly knowledge: LiveEngine;
   shutdown(): Promise<void>;
 }
 
@@ -45,57 +60,125 @@ export class StartError extends Error {}
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const { log } = options;
   const root = options.root ?? PROJECT_ROOT;
-  const { kb, problems } = loadKnowledge(root);
-  if (!kb) throw new StartError(`the knowledge base has errors:\n${problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n')}`);
-  const engine = new Engine(kb, options.calibration);
-  const conversation = new Conversation({
-    engine: () => engine,
-    sessions: options.sessions ?? new MemorySessionStore(),
-    limiter: new RateLimiter(config.ratePerMinute),
+  let knowledge: LiveEngine;
+  try {
+    knowledge = new LiveEngine({ root, log, watch: options.watch ?? config.watchKnowledge, ...(options.calibration ? { calibration: options.calibration } : {}) });
+  } catch (err) {
+    throw err instanceof KnowledgeBaseError ? new StartError(err.message) : err;
+  }
+  const engine = () => knowledge.engine();
+  const t = () => knowledge.engine().t;
+
+  let store: Store;
+  try {
+    store = await openStore(config);
+  } catch (err) {
+    knowledge.close();
+    throw new StartError(`the database cannot be opened (${config.databaseUrl ? 'DATABASE_URL' : `SQLite in ${config.dataDir}`}): ${(err as Error).message}`);
+  }
+  const keys = new Pseudonyms(dataSecret(config.userKeySecret, config.dataDir, 'userKey'));
+  // Instances sharing a database must store users under the same keys, or they would not find them.
+  if ((await store.pinSetting('pseudonym-fingerprint', keys.fingerprint())) !== keys.fingerprint()) {
+    knowledge.close();
+    await store.close();
+    throw new StartError('USER_KEY_SECRET differs from the one this database was first used with: give every instance sharing DATABASE_URL the same USER_KEY_SECRET');
+  }
+  knowledge.onRejected((rejection) => {
+    const detail = rejection.problems.map(formatProblem).join('; ').slice(0, 2000);
+    void store.audit({ at: rejection.at, actor: 'system', action: 'kb.rejected', detail }).catch(() => {});
   });
-  const t = () => engine.t;
+  knowledge.onReloaded(() => {
+    void store.audit({ at: Date.now(), actor: 'system', action: 'kb.reloaded' }).catch(() => {});
+  });
+
+  const desk = new HandoffDesk({ store, t, log, ...(options.now ? { now: options.now } : {}) });
+  const conversation = new Conversation({ engine, store, keys, desk, log, limiter: new RateLimiter(config.ratePerMinute), ...(options.now ? { now: options.now } : {}) });
+  const dedupe = new Deduplicator(store, log);
 
   let ready = false;
   const app = createHttpApp(() => ready, log);
 
   const web = config.webChat
-    ? createWebChat({ conversation, t, log, tokens: new SessionTokens(webSessionSecret(config.webSessionSecret, config.dataDir)), assetsDir: join(root, 'public/web') })
+    ? createWebChat({ conversation, t, log, tokens: new SessionTokens(dataSecret(config.webSessionSecret, config.dataDir, 'webSession')), assetsDir: join(root, 'public/web') })
     : undefined;
   for (const route of web?.routes ?? []) app.route(route);
+  if (web) desk.deliverOn('web', web.delivery);
+  // The caseworkers' console and the administrators' page; every instance must share DATA_DIR/console-secret (see console/session.ts).
+  const consoleSecret = dataSecret(undefined, config.dataDir, 'console');
+  const consoleOptions = { ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(options.now ? { now: options.now } : {}) };
+  const staffConsole = createConsole({ store, desk, knowledge, log, lang: config.caseworkers.lang, secret: consoleSecret, assetsDir: join(root, 'public/console'), ...consoleOptions });
+  for (const route of staffConsole.routes) app.route(route);
 
-  const telegram = config.telegram ? createTelegram({ config: config.telegram, conversation, t, log }) : undefined;
+  const staff = config.caseworkers;
+  const telegram = config.telegram
+    ? createTelegram({
+        config: config.telegram,
+        conversation,
+        t,
+        log,
+        dedupe,
+        caseworkers: { desk, store, engine, allowed: staff.telegramIds, lang: staff.lang, ...(staff.chatId ? { chatId: staff.chatId } : {}) },
+      })
+    : undefined;
   if (telegram?.webhook) app.route({ method: 'POST', path: TELEGRAM_WEBHOOK_PATH, handler: telegram.webhook });
+  if (telegram) desk.deliverOn('telegram', telegram.delivery);
+  if (telegram && staff.chatId) desk.addBoard(telegramBoard({ bot: telegram.bot, desk, store, engine, chatId: staff.chatId, allowed: staff.telegramIds, lang: staff.lang }));
 
   // Replies sent after a webhook's 200 are tracked so a graceful shutdown waits for them.
-  const whatsapp = config.whatsapp ? createWhatsApp({ config: config.whatsapp, conversation, t, log, track: (w) => app.track(w) }) : undefined;
+  const whatsapp = config.whatsapp
+    ? createWhatsApp({
+        config: config.whatsapp,
+        conversation,
+        t,
+        log,
+        dedupe,
+        track: (w) => app.track(w),
+        lastInbound: async (contact) => (await store.getUser(keys.key({ channel: 'whatsapp', id: contact })))?.lastInboundAt,
+      })
+    : undefined;
   if (whatsapp) {
     app.route({ method: 'GET', path: WHATSAPP_WEBHOOK_PATH, handler: whatsapp.verify });
     app.route({ method: 'POST', path: WHATSAPP_WEBHOOK_PATH, handler: whatsapp.receive });
+    desk.deliverOn('whatsapp', whatsapp.delivery);
   }
 
+  const retention = startRetention({ store, days: config.retentionDays, log });
   const port = await app.listen(config.port, config.host);
   web?.attach(app.server);
   try {
     await telegram?.start();
   } catch (err) {
+    retention.stop();
+    knowledge.close();
     await app.shutdown(0);
+    await store.close();
     throw err;
   }
   ready = true;
-  log.info({ port, web: Boolean(web), telegram: telegram ? config.telegram!.mode : false, whatsapp: Boolean(whatsapp), entries: kb.entries.size }, 'server ready');
+  log.info(
+    { port, web: Boolean(web), telegram: telegram ? config.telegram!.mode : false, whatsapp: Boolean(whatsapp), database: store.kind, entries: knowledge.status().entries, watching: knowledge.status().watching },
+    'server ready',
+  );
 
   let stopping: Promise<void> | undefined;
   return {
     port,
     app,
     conversation,
+    store,
+    desk,
+    keys,
     ...(telegram ? { telegram } : {}),
     ...(whatsapp ? { whatsapp } : {}),
+    knowledge,
     shutdown() {
       stopping ??= (async () => {
         ready = false;
+        retention.stop();
+        knowledge.close();
         await telegram?.stop();
         await app.shutdown(config.shutdownTimeoutMs, web?.close);
+        await store.close();
         log.info('server stopped');
       })();
       return stopping;

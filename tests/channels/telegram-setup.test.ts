@@ -5,6 +5,7 @@ import { FakeTelegram, textUpdate } from '../helpers/fake-telegram.js';
 import { eventually, startTestServer } from '../helpers/server.js';
 import { realEngine } from '../helpers/kb.js';
 import { setupTelegram } from '../../src/channels/telegram/setup.js';
+import { CASEWORKER_COMMANDS } from '../../src/channels/telegram/caseworkers.js';
 import { COMMANDS } from '../../src/channels/telegram/bot.js';
 import { PROJECT_ROOT } from '../../src/kb/load.js';
 
@@ -31,6 +32,16 @@ describe('Telegram set-up and long polling', () => {
       expect(menu.body.commands.map((c: { command: string }) => c.command)).toEqual(Object.keys(COMMANDS));
       for (const c of menu.body.commands) expect(c.description).not.toMatch(/^telegram\./);
     }
+  });
+
+  it('gives the caseworkers’ group its own command menu, in the caseworkers’ language', async () => {
+    fake.clear();
+    const config = { token: '1:abc', mode: 'polling' as const, apiRoot: fake.url };
+    await setupTelegram(config, undefined, '/telegram/webhook', engine.t, { chatId: '-100555', telegramIds: [], lang: 'ky' });
+    const group = fake.calls.find((c) => c.method === 'setMyCommands' && c.body.scope)!;
+    expect(group.body.scope).toEqual({ type: 'chat', chat_id: '-100555' });
+    expect(group.body.commands).toEqual(CASEWORKER_COMMANDS.map((command) => ({ command, description: engine.t('ky', `caseworker.commands.${command}`) })));
+    expect(group.body.commands[0].description).toContain('/for');
   });
 
   it('answers in long-polling mode with the grammY runner', async () => {

@@ -98,3 +98,32 @@ export function voiceUpdate(userId: number): Record<string, unknown> {
     message: { message_id: updateId, date: 0, chat: { id: userId, type: 'private' }, from: from(userId), voice: { file_id: 'v', file_unique_id: 'v', duration: 3 } },
   };
 }
+
+/** The bot's own id in the fake API (getMe). */
+export const BOT_ID = 42;
+
+/** A message in a group chat, optionally a reply to one of the bot's posts. */
+export function groupTextUpdate(chatId: number, userId: number, text: string, replyTo?: { message_id: number; text: string }): Record<string, unknown> {
+  const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+  const chat = { id: chatId, type: 'supergroup', title: 'Caseworkers' };
+  return {
+    update_id: ++updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from: from(userId),
+      text,
+      ...(entities ? { entities } : {}),
+      ...(replyTo ? { reply_to_message: { ...replyTo, date: 0, chat, from: { id: BOT_ID, is_bot: true, first_name: 'Jardam' } } } : {}),
+    },
+  };
+}
+
+/** A button pressed under one of the bot's posts in a group chat. */
+export function groupCallbackUpdate(chatId: number, userId: number, data: string): Record<string, unknown> {
+  return {
+    update_id: ++updateId,
+    callback_query: { id: `cb${updateId}`, from: from(userId), chat_instance: 'g', data, message: { message_id: 1, date: 0, chat: { id: chatId, type: 'supergroup', title: 'Caseworkers' }, text: 'x' } },
+  };
+}

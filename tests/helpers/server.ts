@@ -13,8 +13,9 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: { calibration?: Calibration } = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'jardam-data-')), LOG_LEVEL: 'silent', ...env });
+/** `root`: a project folder to serve instead of this one (a scratch copy to edit, for reload tests). */
+export async function startTestServer(env: Record<string, string> = {}, options: { calibration?: Calibration; root?: string } = {}): Promise<TestServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'jardam-data-')), LOG_LEVEL: 'silent', WATCH_KNOWLEDGE: 'false', ...env });
   const server = await startServer(config, { log: createLogger('silent'), ...options });
   return { server, url: `http://127.0.0.1:${server.port}`, stop: () => server.shutdown() };
 }

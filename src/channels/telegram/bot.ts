@@ -15,7 +15,9 @@ import { HttpError, readBody, type Handler } from '../../server/http.js';
 import { sameSecret } from '../constant-time.js';
 import type { ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
-import { RecentIds } from '../recent-ids.js';
+import type { Deduplicator } from '../dedupe.js';
+import type { FamilyDelivery } from '../../handoff/types.js';
+import { installCaseworkers, type CaseworkerDeps } from './caseworkers.js';
 import { renderTelegram } from './render.js';
 
 /** Commands and the engine action each one stands for. */
@@ -46,10 +48,15 @@ export interface TelegramDeps {
   readonly conversation: Conversation;
   readonly t: () => Translate;
   readonly log: Logger;
+  readonly dedupe: Deduplicator;
+  /** Caseworker commands, ticket buttons and the caseworkers' group, when handoff is set up. */
+  readonly caseworkers?: Omit<CaseworkerDeps, 'bot'>;
 }
 
 export interface TelegramChannel {
   readonly bot: Bot;
+  /** Sends a caseworker's words to a family's chat. */
+  readonly delivery: FamilyDelivery;
   /** The webhook endpoint's handler (webhook mode only). */
   readonly webhook?: Handler;
   start(): Promise<void>;
@@ -98,12 +105,11 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
 
-  // Telegram re-sends an update it thinks we missed; answer each one once.
-  const seen = new RecentIds();
+  // Telegram re-sends an update it thinks we missed; answer each one once, whichever instance gets it.
   bot.use(async (ctx, next) => {
-    if (seen.checkAndAdd(String(ctx.update.update_id))) return;
-    await next();
+    if (await deps.dedupe.firstTime(`telegram:${ctx.me.id}:${ctx.update.update_id}`)) await next();
   });
+  if (deps.caseworkers) installCaseworkers({ ...deps.caseworkers, bot });
 
   const respond = async (ctx: Context, inbound: Inbound | { notice: string }) => {
     if (!ctx.from || !ctx.chat) return;
@@ -134,6 +140,12 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
   let runner: RunnerHandle | undefined;
   return {
     bot,
+    delivery: {
+      async deliver(address, text) {
+        await bot.api.sendMessage(address, text, { link_preview_options: { is_disabled: true } });
+        return 'sent';
+      },
+    },
     ...(config.mode === 'webhook' ? { webhook: webhookHandler(bot, config.webhookSecret!) } : {}),
     async start() {
       await bot.init();

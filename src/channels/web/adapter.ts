@@ -42,6 +42,15 @@ export class GuardedWebAdapter extends WebAdapter {
     this.wss.prependListener('connection', (ws: WebSocket) => this.guard(ws));
   }
 
+  /** Sends to a user's open socket on this instance; false when there is none. */
+  push(user: string, message: object): boolean {
+    if (!this.isConnected(user)) return false;
+    const ws = this.getConnection(user) as unknown as WebSocket;
+    if (ws.readyState !== 1) return false;
+    ws.send(JSON.stringify(message));
+    return true;
+  }
+
   close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (!this.wss) return Promise.resolve();

@@ -14,6 +14,7 @@ import { LANGS } from '../../types.js';
 import { sendJson, sendText, type Route } from '../../server/http.js';
 import { GuardedWebAdapter } from './adapter.js';
 import type { SessionTokens } from './token.js';
+import type { FamilyDelivery } from '../../handoff/types.js';
 
 export const WEB_SOCKET_PATH = '/web/socket';
 
@@ -36,6 +37,8 @@ export interface WebChatDeps {
 
 export interface WebChat {
   readonly routes: readonly Route[];
+  /** Sends a caseworker's words to a browser connected to this instance. */
+  readonly delivery: FamilyDelivery;
   attach(server: Server): void;
   close(): Promise<void>;
 }
@@ -55,8 +58,14 @@ export function createWebChat(deps: WebChatDeps): WebChat {
   const adapter = new GuardedWebAdapter(tokens, WEB_SOCKET_PATH);
   const controller = new Botkit({ adapter, disable_webserver: true, disable_console: true });
 
+  /** A caseworker's words: a plain message, no options, no feedback buttons. */
+  const caseworkerMessage = (text: string) => ({ type: 'message', text, kind: 'intent', options: [], feedback: false });
+
   const respond = async (bot: BotWorker, message: BotkitMessage, inbound: Inbound) => {
-    const reply = await conversation.handle({ channel: 'web', id: message.user }, inbound);
+    const user = { channel: 'web' as const, id: message.user };
+    // Replies a caseworker sent while this browser was away come first.
+    for (const text of await conversation.undelivered(user)) adapter.push(message.user, caseworkerMessage(text));
+    const reply = await conversation.handle(user, inbound);
     if (!reply) return;
     const channelData: WebReply = {
       kind: reply.kind,
@@ -95,6 +104,9 @@ export function createWebChat(deps: WebChatDeps): WebChat {
   };
 
   return {
+    delivery: {
+      deliver: async (user, text) => (adapter.push(user, caseworkerMessage(text)) ? 'sent' : 'offline'),
+    },
     routes: [...Object.keys(ASSETS).map((path) => ({ method: 'GET' as const, path, handler: page })), { method: 'POST', path: '/web/session', handler: session }],
     attach(server) {
       adapter.attach(server, controller.handleTurn.bind(controller) as (context: unknown) => Promise<void>);

@@ -9,12 +9,13 @@ import type { WhatsAppConfig } from '../../config.js';
 import type { Conversation } from '../../bot/conversation.js';
 import type { Translate } from '../../engine/i18n.js';
 import { HttpError, readBody, sendJson, sendText, type Handler } from '../../server/http.js';
-import { RecentIds } from '../recent-ids.js';
+import type { Deduplicator } from '../dedupe.js';
+import type { FamilyDelivery } from '../../handoff/types.js';
 import { GraphClient } from './graph.js';
 import { renderWhatsApp } from './render.js';
 import { verifySignature } from './signature.js';
 import { sameSecret } from '../constant-time.js';
-import { ServiceWindow } from './window.js';
+import { SERVICE_WINDOW_MS, ServiceWindow } from './window.js';
 import { messagesOf, toInbound, waWebhookSchema, type WaMessage } from './webhook.js';
 
 /** Meta's webhook bodies are small; anything bigger is not from Meta. */
@@ -27,6 +28,9 @@ export interface WhatsAppDeps {
   readonly log: Logger;
   /** Keeps the reply work alive through a graceful shutdown. */
   readonly track: (work: Promise<unknown>) => void;
+  readonly dedupe: Deduplicator;
+  /** When a contact last wrote, as stored (any instance may have received it). */
+  readonly lastInbound: (contact: string) => Promise<number | undefined>;
   readonly graph?: GraphClient;
   readonly window?: ServiceWindow;
 }
@@ -36,26 +40,39 @@ export interface WhatsAppChannel {
   readonly receive: Handler;
   readonly window: ServiceWindow;
   readonly graph: GraphClient;
+  /** Sends a caseworker's words, inside the 24-hour window only. */
+  readonly delivery: FamilyDelivery;
 }
 
 export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
   const { config, conversation, log } = deps;
   const graph = deps.graph ?? new GraphClient(config);
   const window = deps.window ?? new ServiceWindow();
-  const seen = new RecentIds();
 
   const answer = async (message: WaMessage) => {
     const user = { channel: 'whatsapp' as const, id: message.from };
     const inbound = toInbound(message);
-    const reply = inbound ? await conversation.handle(user, inbound) : await conversation.notice(user, 'error.unsupported_media');
-    if (!reply) return;
+    const at = message.timestamp ? Number(message.timestamp) * 1000 : undefined;
+    const reply = inbound ? await conversation.handle(user, inbound, at) : await conversation.notice(user, 'error.unsupported_media');
     // Free-form messages only inside the 24-hour window (always open right after the user wrote).
     if (!window.isOpen(message.from)) {
-      log.warn({ channel: 'whatsapp', kind: reply.kind }, 'service window closed: reply not sent');
+      log.warn({ channel: 'whatsapp', kind: reply?.kind }, 'service window closed: reply not sent');
       return;
     }
+    // A caseworker's reply that waited for the window to open again goes first.
+    for (const text of await conversation.undelivered(user)) await graph.send(message.from, { type: 'text', text: { body: text, preview_url: false } });
+    if (!reply) return;
     for (const out of renderWhatsApp(reply, deps.t())) await graph.send(message.from, out);
     log.info({ channel: 'whatsapp', kind: reply.kind, lang: reply.lang, entry: reply.entry }, 'replied');
+  };
+
+  const delivery: FamilyDelivery = {
+    async deliver(contact, text) {
+      const last = await deps.lastInbound(contact);
+      if (last === undefined || Date.now() - last >= SERVICE_WINDOW_MS) return 'window-closed';
+      await graph.send(contact, { type: 'text', text: { body: text, preview_url: false } });
+      return 'sent';
+    },
   };
 
   const verify: Handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -81,11 +98,14 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
     sendJson(res, 200, { ok: true });
 
     for (const message of messagesOf(parsed.data)) {
-      if (seen.checkAndAdd(message.id)) continue;
-      window.opened(message.from, message.timestamp ? Number(message.timestamp) * 1000 : undefined);
-      deps.track(answer(message).catch((err: unknown) => log.error({ err, channel: 'whatsapp' }, 'reply failed')));
+      const work = async () => {
+        if (!(await deps.dedupe.firstTime(`whatsapp:${message.id}`))) return;
+        window.opened(message.from, message.timestamp ? Number(message.timestamp) * 1000 : undefined);
+        await answer(message);
+      };
+      deps.track(work().catch((err: unknown) => log.error({ err, channel: 'whatsapp' }, 'reply failed')));
     }
   };
 
-  return { verify, receive, window, graph };
+  return { verify, receive, window, graph, delivery };
 }

@@ -1,0 +1,32 @@
+/**
+ * Telegram and Meta re-send a delivery they think we missed; each is answered once. The store
+ * makes that hold across instances sharing a database; if the database cannot be reached, this
+ * process's own memory of recent ids takes over, so a message is never dropped for it.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/types.js';
+
+export class Deduplicator {
+  private readonly recent = new Set<string>();
+
+  constructor(
+    private readonly store: Pick<Store, 'claim'> | undefined,
+    private readonly log: Logger,
+    private readonly capacity = 10_000,
+  ) {}
+
+  /** True the first time an id is seen (by any instance). */
+  async firstTime(id: string): Promise<boolean> {
+    if (this.store) {
+      try {
+        return await this.store.claim(id, Date.now());
+      } catch (err) {
+        this.log.warn({ err }, 'de-duplication falls back to this process');
+      }
+    }
+    if (this.recent.has(id)) return false;
+    this.recent.add(id);
+    if (this.recent.size > this.capacity) this.recent.delete(this.recent.values().next().value!);
+    return true;
+  }
+}
