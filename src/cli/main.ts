@@ -8,6 +8,10 @@ import { runServe } from './serve.js';
 import { runTune } from './tune.js';
 import { runTelegramSetup } from './telegram-setup.js';
 import { runValidate } from './kb-validate.js';
+import { runKbExport, runKbImport } from './kb-sheet.js';
+import { runAccount } from './accounts.js';
+import { runForget } from './forget.js';
+import { runGaps, runStats } from './reports.js';
 import { loadEngineOrExplain } from './load-engine.js';
 import { parseCommon, UsageError } from './options.js';
 import { join } from 'node:path';
@@ -22,6 +26,16 @@ Commands:
   batch                        JSON lines on stdin → one JSON line per input on stdout
   kb validate                  check the knowledge base (exit 1 on any error)
   kb coverage                  topics × languages, and entries that fall short (exit 1 if a topic has no entry)
+  kb export --format csv|xlsx [--out FILE]
+                               every user-facing text in one sheet for translators (CSV to stdout without --out)
+  kb import FILE [--dry-run]   a translated .csv/.xlsx back into the files: lists the changes, writes only if all stays valid
+  kb gaps [--csv] [--since YYYY-MM-DD]
+                               unanswered and 👎 questions grouped by similarity and language, with counts
+  stats [--csv] [--since YYYY-MM-DD]
+                               questions per topic, language, country, channel and week; answer/fallback/👍 rates
+  account add NAME --role caseworker|admin [--telegram ID]
+                               create a console account (password read from stdin); account list; account remove NAME
+  forget CHANNEL:ID            delete everything stored about one person (telegram:123…, whatsapp:+996…, web:…)
   eval [file.jsonl]            score the engine on an evaluation set (default tests/eval/dev.jsonl)
   tune [file.jsonl]            grid-search the decision weights on an evaluation set (prints the best)
 
@@ -42,6 +56,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runEngineCommand(command, rest);
       case 'tune':
         return runTune(rest);
+      case 'stats':
+        return await runStats(rest);
+      case 'account':
+        return await runAccount(rest);
+      case 'forget':
+        return await runForget(rest);
       case 'serve':
         return await runServe(parseCommon(rest).options.root);
       case 'telegram': {
@@ -51,6 +71,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'kb': {
         const [sub, ...args] = rest;
+        // export/import take their own options (--format, --out, --dry-run).
+        if (sub === 'export') return await runKbExport(args);
+        if (sub === 'import') return await runKbImport(args);
+        if (sub === 'gaps') return await runGaps(args);
         const { options } = parseCommon(args);
         if (sub === 'validate') return runValidate(options.root, options.json ?? false);
         if (sub === 'coverage') return runCoverage(options.root, options.json ?? false);
