@@ -81,6 +81,9 @@ export class HandoffDesk {
   }
 
   async take(id: number, actor: string): Promise<{ ok: true; ticket: Ticket } | { ok: false; refusal: Refusal }> {
+    const before = await this.deps.store.ticket(id);
+    // Already this caseworker's: nothing to record or announce again (each reply takes the ticket).
+    if (before?.status === 'taken' && before.caseworker === actor) return { ok: true, ticket: before };
     const taken = await this.deps.store.takeTicket(id, actor, this.now());
     if (!taken) return { ok: false, refusal: await this.whyNot(id) };
     await this.audit({ actor, action: 'ticket.take', target: String(id) });

@@ -302,6 +302,14 @@ export function formatGaps(groups: readonly GapGroup[], options: { limit?: numbe
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * A family's words opened in a spreadsheet must stay words: a cell starting with = + - @ would be
+ * run as a formula, so it gets a leading apostrophe (shown by no spreadsheet, read by all).
+ */
+function inert(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 /** One row per group, for a spreadsheet. Dates are ISO days (UTC). */
 export function gapsToCsv(groups: readonly GapGroup[]): string {
   const header = ['lang', 'count', 'fallback', 'detail', 'down', 'terms', 'entries', 'example_1', 'example_2', 'example_3', 'first_seen', 'last_seen'];
@@ -313,9 +321,9 @@ export function gapsToCsv(groups: readonly GapGroup[]): string {
     g.reasons.down,
     g.terms.join(' '),
     entriesText(g.entries),
-    g.examples[0] ?? '',
-    g.examples[1] ?? '',
-    g.examples[2] ?? '',
+    inert(g.examples[0] ?? ''),
+    inert(g.examples[1] ?? ''),
+    inert(g.examples[2] ?? ''),
     day(g.firstSeen),
     day(g.lastSeen),
   ]);

@@ -103,8 +103,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     : undefined;
   for (const route of web?.routes ?? []) app.route(route);
   if (web) desk.deliverOn('web', web.delivery);
-  // The caseworkers' console and the administrators' page; every instance must share DATA_DIR/console-secret (see console/session.ts).
-  const consoleSecret = dataSecret(undefined, config.dataDir, 'console');
+  // The caseworkers' console and the administrators' page; instances share CONSOLE_SECRET so a login works on all.
+  const consoleSecret = dataSecret(config.consoleSecret, config.dataDir, 'console');
   const consoleOptions = { ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(options.now ? { now: options.now } : {}) };
   const staffConsole = createConsole({ store, desk, knowledge, log, lang: config.caseworkers.lang, secret: consoleSecret, assetsDir: join(root, 'public/console'), ...consoleOptions });
   for (const route of staffConsole.routes) app.route(route);

@@ -247,4 +247,12 @@ describe('formatGaps and gapsToCsv', () => {
     expect(rows[0]).toMatchObject({ lang: 'ru', count: '4', fallback: '2', detail: '1', down: '1', terms: 'москв патент сто', example_1: 'цена патента в москве 2026', first_seen: '2026-11-02', last_seen: '2026-11-11' });
     expect(rows.reduce((sum, r) => sum + Number(r['count']), 0)).toBe(questions.length);
   });
+
+  it('keeps a family’s words from running as a spreadsheet formula', () => {
+    const hostile = [q('=HYPERLINK("http://evil.example","курс доллара")', 'ru', 1), q('+7 сколько стоит виза', 'ru', 2)];
+    const rows: Record<string, string>[] = parse(gapsToCsv(findGaps(hostile, analyze)), { columns: true });
+    const examples = rows.map((r) => r['example_1']);
+    expect(examples).toContain('\'=HYPERLINK("http://evil.example","курс доллара")');
+    expect(examples).toContain("'+7 сколько стоит виза");
+  });
 });

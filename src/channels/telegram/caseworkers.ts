@@ -11,7 +11,7 @@ import { relay } from '../../handoff/relay.js';
 import type { CaseworkerBoard, DeliveryResult } from '../../handoff/types.js';
 import type { Store, Ticket } from '../../store/types.js';
 import { isLang, USER_COUNTRIES, type Lang, type UserCountry } from '../../types.js';
-import { describeTicket } from '../../handoff/describe.js';
+import { describeTicket, recentLines } from '../../handoff/describe.js';
 
 export interface CaseworkerDeps {
   readonly bot: Bot;
@@ -40,7 +40,7 @@ export function telegramBoard(deps: CaseworkerDeps & { chatId: string }): Casewo
     await bot.api.sendMessage(chatId, text, { link_preview_options: { is_disabled: true }, ...(keyboard ? { reply_markup: keyboard } : {}) });
   };
   return {
-    ticketOpened: (ticket) => post(ticket, t('caseworker.opened', { reason: t(`caseworker.reason.${ticket.reason}`) }) + recentLines(ticket, deps.engine(), lang), true),
+    ticketOpened: (ticket) => post(ticket, t('caseworker.opened', { reason: t(`caseworker.reason.${ticket.reason}`) }) + recentText(ticket, deps.engine(), lang), true),
     familyWrote: (ticket, text, urgent) => post(ticket, t(urgent ? 'caseworker.family_urgent' : 'caseworker.family_wrote', { text }), ticket.status === 'open'),
     caseworkerReplied: (ticket, author, text, result) => post(ticket, `${t('caseworker.replied', { author, text })}\n${t(`caseworker.delivery.${result}`)}`),
     ticketChanged: (ticket, actor) => post(ticket, t(ticket.status === 'closed' ? 'caseworker.closed' : 'caseworker.taken', { actor })),
@@ -48,14 +48,10 @@ export function telegramBoard(deps: CaseworkerDeps & { chatId: string }): Casewo
 }
 
 /** What the family saw before asking, in the caseworker's language. */
-function recentLines(ticket: Ticket, engine: Engine, lang: Lang): string {
-  const t = (key: string, options?: Record<string, unknown>) => engine.t(lang, key, options);
-  if (ticket.recent.length === 0) return `\n${t('caseworker.no_recent')}`;
-  const lines = ticket.recent.map((turn) => {
-    const entry = turn.entry ? (engine.kb.entries.get(turn.entry)?.title[lang] ?? turn.entry) : '';
-    return `• ${t(`caseworker.recent.${turn.kind}`, { entry, question: turn.question ?? '', intent: turn.intent ?? '' })}`;
-  });
-  return `\n${t('caseworker.recent_title')}\n${lines.join('\n')}`;
+function recentText(ticket: Ticket, engine: Engine, lang: Lang): string {
+  const lines = recentLines(ticket, engine, lang);
+  if (lines.length === 0) return `\n${engine.t(lang, 'caseworker.no_recent')}`;
+  return `\n${engine.t(lang, 'caseworker.recent_title')}\n${lines.map((line) => `• ${line.text}`).join('\n')}`;
 }
 
 /**
