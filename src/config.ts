@@ -39,6 +39,7 @@ const envSchema = z.object({
   DATABASE_URL: optional.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)').optional()),
   USER_KEY_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   CONSOLE_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  METRICS_TOKEN: optional.pipe(z.string().regex(/^\S{16,}$/, 'must be at least 16 characters, without spaces').optional()),
   RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(90),
   CASEWORKER_CHAT_ID: optional.pipe(z.string().regex(/^-?\d+$/, 'must be the numeric id of the caseworkers\' Telegram group (such as -1001234567890)').optional()),
   CASEWORKER_TELEGRAM_IDS: optional.pipe(
@@ -86,6 +87,8 @@ export interface Config {
   readonly userKeySecret?: string;
   /** Signs console login cookies; generated into the data directory when unset. */
   readonly consoleSecret?: string;
+  /** When set, `/metrics` wants `Authorization: Bearer <token>`; open otherwise (restrict it at the proxy). */
+  readonly metricsToken?: string;
   /** Days personal data (unanswered questions, closed tickets, idle users' settings) is kept. */
   readonly retentionDays: number;
   readonly caseworkers: CaseworkerConfig;
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.USER_KEY_SECRET ? { userKeySecret: e.USER_KEY_SECRET } : {}),
     ...(e.CONSOLE_SECRET ? { consoleSecret: e.CONSOLE_SECRET } : {}),
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     retentionDays: e.RETENTION_DAYS,
     caseworkers: {
       ...(e.CASEWORKER_CHAT_ID ? { chatId: e.CASEWORKER_CHAT_ID } : {}),

@@ -17,6 +17,7 @@ import type { ConversationState, RecentTurn, Store, StoredUser, Ticket, TicketRe
 import type { Lang, UserRef } from '../types.js';
 import type { RateLimiter } from './rate-limit.js';
 import { LastQuestions } from './last-questions.js';
+import type { ConversationObserver } from './observer.js';
 
 export type { UserRef } from '../types.js';
 
@@ -33,6 +34,8 @@ export interface ConversationDeps {
   /** Caseworkers, when handoff is set up. */
   readonly desk?: HandoffDesk;
   readonly now?: () => number;
+  /** Told of every handled message and caught error, for metrics (no text, no user). */
+  readonly observer?: ConversationObserver;
 }
 
 /** Why the family asked for a person: what the bot said just before tells the caseworker. */
@@ -61,7 +64,16 @@ export class Conversation {
   /** One message or button press. `undefined` means stay silent (rate limited, or a caseworker has the family). */
   handle(user: UserRef, inbound: Inbound, receivedAt?: number): Promise<Reply | undefined> {
     const key = this.keyOf(user);
-    return this.serial(key, () => this.turn(user, key, inbound, receivedAt ?? this.now()));
+    const started = performance.now();
+    const result = this.serial(key, () => this.turn(user, key, inbound, receivedAt ?? this.now()));
+    const observer = this.deps.observer;
+    if (observer) {
+      void result.then(
+        (reply) => observer.handled({ channel: user.channel, kind: reply?.kind ?? 'silent', ...(reply ? { lang: reply.lang } : {}), seconds: (performance.now() - started) / 1000 }),
+        () => observer.failed('conversation'),
+      );
+    }
+    return result;
   }
 
   /** A caseworker's replies that have not reached the family yet, to send now. */
@@ -198,6 +210,7 @@ export class Conversation {
       return await work();
     } catch (err) {
       this.deps.log.error({ err }, 'storage unavailable');
+      this.deps.observer?.failed('storage');
       return fallback;
     }
   }

@@ -23,6 +23,7 @@ import { Pseudonyms } from '../store/pseudonym.js';
 import type { Store } from '../store/types.js';
 import { startRetention } from '../privacy/retention.js';
 import { createHttpApp, type HttpApp } from './http.js';
+import { Metrics } from './metrics.js';
 import { dataSecret } from './secret.js';
 import { KnowledgeBaseError, LiveEngine } from './live-engine.js';
 
@@ -92,11 +93,15 @@ export async function startServer(config: Config, options: StartOptions): Promis
   });
 
   const desk = new HandoffDesk({ store, t, log, ...(options.now ? { now: options.now } : {}) });
-  const conversation = new Conversation({ engine, store, keys, desk, log, limiter: new RateLimiter(config.ratePerMinute), ...(options.now ? { now: options.now } : {}) });
+  const metrics = new Metrics({ store, log });
+  const conversation = new Conversation({ engine, store, keys, desk, log, observer: metrics, limiter: new RateLimiter(config.ratePerMinute), ...(options.now ? { now: options.now } : {}) });
   const dedupe = new Deduplicator(store, log);
 
   let ready = false;
   const app = createHttpApp(() => ready, log);
+  // Prometheus: open unless METRICS_TOKEN is set (then a bearer token); keep it off the internet at the proxy.
+  app.route(metrics.route(config.metricsToken));
+  metrics.watchHttp(app.server);
 
   const web = config.webChat
     ? createWebChat({ conversation, t, log, tokens: new SessionTokens(dataSecret(config.webSessionSecret, config.dataDir, 'webSession')), assetsDir: join(root, 'public/web') })
@@ -120,6 +125,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         caseworkers: { desk, store, engine, allowed: staff.telegramIds, lang: staff.lang, ...(staff.chatId ? { chatId: staff.chatId } : {}) },
       })
     : undefined;
+  telegram?.bot.api.config.use(metrics.telegramSends());
   if (telegram?.webhook) app.route({ method: 'POST', path: TELEGRAM_WEBHOOK_PATH, handler: telegram.webhook });
   if (telegram) desk.deliverOn('telegram', telegram.delivery);
   if (telegram && staff.chatId) desk.addBoard(telegramBoard({ bot: telegram.bot, desk, store, engine, chatId: staff.chatId, allowed: staff.telegramIds, lang: staff.lang }));
@@ -133,6 +139,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         log,
         dedupe,
         track: (w) => app.track(w),
+        graph: metrics.graphClient(config.whatsapp),
         lastInbound: async (contact) => (await store.getUser(keys.key({ channel: 'whatsapp', id: contact })))?.lastInboundAt,
       })
     : undefined;
