@@ -74,11 +74,14 @@ export function createHttpApp(ready: () => boolean, log: Logger): HttpApp {
     if (path === '/readyz') return sendJson(res, ready() && !closing ? 200 : 503, { ready: ready() && !closing });
     const handler = table.get(`${req.method} ${path}`);
     if (!handler) return sendJson(res, paths.has(path) ? 405 : 404, { error: paths.has(path) ? 'method not allowed' : 'not found' });
+    // In flight until the response is done and the handler has settled (work it awaits after answering counts).
     inFlight++;
-    let done = false;
+    let responded = false;
+    let settled = false;
     const finished = () => {
-      if (!done) inFlight--;
-      done = true;
+      if (responded) return;
+      responded = true;
+      if (settled) inFlight--;
     };
     res.once('finish', finished).once('close', finished);
     Promise.resolve()
@@ -90,6 +93,10 @@ export function createHttpApp(ready: () => boolean, log: Logger): HttpApp {
         else res.end();
         // An unread body would keep the connection busy; drop it.
         req.resume();
+      })
+      .finally(() => {
+        settled = true;
+        if (responded) inFlight--;
       });
   });
 

@@ -1,19 +1,26 @@
 /**
  * A fake WhatsApp Graph API on loopback: records POST /<phone-number-id>/messages with their
- * bearer token, and can be told to fail the next sends (429 or 500).
+ * bearer token, and can be told to fail the next sends (429 or 500) or to hang on them (answer
+ * only after a delay, as a stalled API does).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { answeredAfter } from './fake-telegram.js';
 
 export interface GraphCall {
   readonly path: string;
   readonly authorization?: string;
   readonly body: Record<string, any>;
   readonly status: number;
+  /** The client gave up (timed out) before this hanging call was answered: nothing was sent. */
+  readonly abandoned?: true;
 }
 
 export class FakeGraph {
   readonly calls: GraphCall[] = [];
   private readonly failures: number[] = [];
+  private readonly delays: number[] = [];
+  /** Calls hanging on `delayNext`, cut off by `stop`. */
+  private readonly hanging = new Map<ServerResponse, Record<string, any>>();
   private server!: Server;
   url = '';
 
@@ -22,6 +29,11 @@ export class FakeGraph {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const delay = this.delays.shift();
+      if (delay !== undefined && !(await this.hang(delay, res, body))) {
+        this.calls.push({ path: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), body, status: 200, abandoned: true });
+        return;
+      }
       const status = this.failures.shift() ?? 200;
       this.calls.push({ path: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), body, status });
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -37,8 +49,30 @@ export class FakeGraph {
     this.failures.push(...statuses);
   }
 
+  /**
+   * The next `count` sends hang for `ms` before being answered normally. A send whose client gives
+   * up (times out) first is recorded with `abandoned` and is not delivered.
+   */
+  delayNext(count: number, ms: number): void {
+    this.delays.push(...Array<number>(count).fill(ms));
+  }
+
+  /** Bodies of the sends hanging now (received, not answered yet). */
+  waiting(): Record<string, any>[] {
+    return [...this.hanging.values()];
+  }
+
+  private async hang(ms: number, res: ServerResponse, body: Record<string, any>): Promise<boolean> {
+    this.hanging.set(res, body);
+    try {
+      return await answeredAfter(ms, res);
+    } finally {
+      this.hanging.delete(res);
+    }
+  }
+
   delivered(): Record<string, any>[] {
-    return this.calls.filter((c) => c.status === 200).map((c) => c.body);
+    return this.calls.filter((c) => c.status === 200 && !c.abandoned).map((c) => c.body);
   }
 
   clear(): void {
@@ -46,7 +80,9 @@ export class FakeGraph {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const res of this.hanging.keys()) res.destroy();
+    return closed;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * A fake Telegram Bot API on loopback: answers the methods Jardam calls, records every call,
- * and can be told to fail the next calls of a method (429 with retry_after, or 500).
+ * and can be told to fail the next calls of a method (429 with retry_after, or 500) or to hang
+ * on them (answer only after a delay, as a stalled API does).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 
 export interface ApiCall {
   readonly method: string;
@@ -12,6 +13,9 @@ export interface ApiCall {
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   private readonly failures = new Map<string, { status: number; retryAfter?: number }[]>();
+  private readonly delays = new Map<string, number[]>();
+  /** Calls hanging on `delayNext`, cut off by `stop`. */
+  private readonly hanging = new Map<ServerResponse, ApiCall>();
   private server!: Server;
   url = '';
   private messageId = 0;
@@ -25,6 +29,12 @@ export class FakeTelegram {
       const method = (req.url ?? '').split('/').pop() ?? '';
       const raw = Buffer.concat(chunks).toString('utf8');
       const body = raw ? JSON.parse(raw) : {};
+      const delay = this.delays.get(method)?.shift();
+      if (delay !== undefined && !(await this.hang(delay, res, { method, body }))) {
+        // The client gave up before the answer: the API dropped this call, nothing was sent.
+        this.calls.push({ method: `${method}:abandoned`, body });
+        return;
+      }
       const failure = this.failures.get(method)?.shift();
       const send = (status: number, data: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -61,6 +71,28 @@ export class FakeTelegram {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
   }
 
+  /**
+   * The next `count` calls of `method` hang for `ms` before being answered normally. A call whose
+   * client gives up (times out) first is recorded as `<method>:abandoned` and has no effect.
+   */
+  delayNext(method: string, count: number, ms: number): void {
+    this.delays.set(method, [...(this.delays.get(method) ?? []), ...Array<number>(count).fill(ms)]);
+  }
+
+  /** Calls hanging now (received, not answered yet). */
+  waiting(): ApiCall[] {
+    return [...this.hanging.values()];
+  }
+
+  private async hang(ms: number, res: ServerResponse, call: ApiCall): Promise<boolean> {
+    this.hanging.set(res, call);
+    try {
+      return await answeredAfter(ms, res);
+    } finally {
+      this.hanging.delete(res);
+    }
+  }
+
   sent(): Record<string, any>[] {
     return this.calls.filter((c) => c.method === 'sendMessage').map((c) => c.body);
   }
@@ -70,8 +102,28 @@ export class FakeTelegram {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const res of this.hanging.keys()) res.destroy();
+    return closed;
   }
+}
+
+/**
+ * Waits `ms` before an answer; resolves false at once if the client hangs up first (then no
+ * answer will ever reach it).
+ */
+export function answeredAfter(ms: number, res: ServerResponse): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      res.off('close', gone);
+      resolve(!res.destroyed);
+    }, ms);
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    res.once('close', gone);
+  });
 }
 
 let updateId = 1000;

@@ -1,9 +1,9 @@
 /**
  * Telegram with grammY: commands, text, button presses and media, all through the shared
  * conversation. Webhook mode (secret token checked by grammY) or long polling with the runner;
- * 429 and 5xx answers from Telegram are retried by the auto-retry plugin.
+ * 429 and 5xx answers from Telegram, and calls that time out, are retried by the auto-retry plugin.
  */
-import { Bot, webhookCallback, type Context } from 'grammy';
+import { Bot, webhookCallback, type Context, type Transformer } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Logger } from 'pino';
@@ -63,6 +63,24 @@ export interface TelegramChannel {
   stop(): Promise<void>;
 }
 
+/**
+ * How long one Bot API call may take. grammY waits 500 s by default, so a stalled API would hold
+ * a reply for minutes, past the webhook's deadline and any graceful shutdown. Short enough that a
+ * timed-out call plus auto-retry's first 3 s pause still finish within the webhook's 9 s.
+ */
+const API_CALL_TIMEOUT_MS = 5_000;
+
+/** Gives every Bot API call but long polling (which waits 30 s on purpose) a deadline. */
+function callTimeout(ms: number): Transformer {
+  return (prev, method, payload, signal) => {
+    if (method === 'getUpdates') return prev(method, payload, signal);
+    const deadline = AbortSignal.timeout(ms);
+    // grammY types its signal as the abort-controller polyfill's; it only listens to it, as to Node's.
+    const combined = signal ? AbortSignal.any([signal as unknown as AbortSignal, deadline]) : deadline;
+    return prev(method, payload, combined as unknown as Parameters<Transformer>[3]);
+  };
+}
+
 /** Telegram's updates are small; anything bigger is not from Telegram. */
 const UPDATE_BODY_LIMIT = 1024 * 1024;
 
@@ -71,7 +89,7 @@ const UPDATE_BODY_LIMIT = 1024 * 1024;
  * size limit (413) and must be a JSON update (400), so a broken request never reaches grammY and
  * is never retried by Telegram as a server error.
  */
-function webhookHandler(bot: Bot, secret: string): Handler {
+function webhookHandler(bot: Bot, secret: string, handling: WeakMap<Update, Promise<unknown>>): Handler {
   const callback = webhookCallback(
     bot,
     (update: Update, res: ServerResponse) => ({
@@ -97,14 +115,27 @@ function webhookHandler(bot: Bot, secret: string): Handler {
       throw new HttpError(400, 'not a Telegram update');
     }
     await callback(update as Update, res);
+    // Past its 9 s grammY has answered Telegram, but the reply may still be on its way: the request
+    // stays in flight until it is done, so a graceful shutdown waits for it.
+    await handling.get(update as Update)?.catch(() => undefined);
   };
 }
 
 export function createTelegram(deps: TelegramDeps): TelegramChannel {
   const { config, conversation, log } = deps;
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  // Installed first, so it sits inside auto-retry: each attempt has its own deadline, and a call
+  // that hangs fails as a network error that auto-retry repeats with backoff.
+  bot.api.config.use(callTimeout(API_CALL_TIMEOUT_MS));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
 
+  // Each update's whole handling, for the webhook to wait on after its deadline.
+  const handling = new WeakMap<Update, Promise<unknown>>();
+  bot.use((ctx, next) => {
+    const work = next();
+    handling.set(ctx.update, work);
+    return work;
+  });
   // Telegram re-sends an update it thinks we missed; answer each one once, whichever instance gets it.
   bot.use(async (ctx, next) => {
     if (await deps.dedupe.firstTime(`telegram:${ctx.me.id}:${ctx.update.update_id}`)) await next();
@@ -146,7 +177,7 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
         return 'sent';
       },
     },
-    ...(config.mode === 'webhook' ? { webhook: webhookHandler(bot, config.webhookSecret!) } : {}),
+    ...(config.mode === 'webhook' ? { webhook: webhookHandler(bot, config.webhookSecret!, handling) } : {}),
     async start() {
       await bot.init();
       if (config.mode === 'polling') runner = run(bot);
