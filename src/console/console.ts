@@ -27,7 +27,8 @@ import { relay } from '../handoff/relay.js';
 import { findGaps, gapsToCsv } from '../reports/gaps.js';
 import { buildStats, statsToCsv } from '../reports/stats.js';
 import { HttpError, readBody, type Route } from '../server/http.js';
-import type { Account, Store } from '../store/types.js';
+import type { Account, Store, Ticket } from '../store/types.js';
+import type { DeliveryResult } from '../handoff/types.js';
 import type { KnowledgeStatus } from '../server/live-engine.js';
 import { isLang, LANGS, USER_COUNTRIES, type Lang } from '../types.js';
 import { LoginThrottle } from './lockout.js';
@@ -344,18 +345,21 @@ export function createConsole(deps: ConsoleDeps): Console {
     json(res, 200, { ticket: ticketView(outcome.ticket, account.username, engine(), lang) });
   };
 
+  /** What became of a message to the family, in the caseworker's words, with the ticket as it is now. */
+  const deliveryView = (outcome: { result: DeliveryResult; ticket: Ticket }, me: string, lang: Lang) => ({
+    result: outcome.result,
+    delivered: outcome.result === 'sent',
+    message: engine().t(lang, `caseworker.delivery.${outcome.result}`),
+    ticket: ticketView(outcome.ticket, me, engine(), lang),
+  });
+
   const reply: Authed = async (req, res, account) => {
     const { id: ticketId, text } = await body(req, schemas.reply);
     const lang = langOf(req, deps.lang);
     const outcome = await desk.reply(ticketId, account.username, text);
     if (!outcome.ok) throw refused(ticketId, outcome.refusal, lang);
     log.info({ ticket: ticketId, actor: account.username, result: outcome.result }, 'console: reply sent');
-    json(res, 200, {
-      result: outcome.result,
-      delivered: outcome.result === 'sent',
-      message: engine().t(lang, `caseworker.delivery.${outcome.result}`),
-      ticket: ticketView(outcome.ticket, account.username, engine(), lang),
-    });
+    json(res, 200, deliveryView(outcome, account.username, lang));
   };
 
   const close: Authed = async (req, res, account) => {
@@ -364,12 +368,7 @@ export function createConsole(deps: ConsoleDeps): Console {
     const outcome = await desk.close(ticketId, account.username);
     if (!outcome.ok) throw refused(ticketId, outcome.refusal, lang);
     log.info({ ticket: ticketId, actor: account.username, result: outcome.result }, 'console: ticket closed');
-    json(res, 200, {
-      result: outcome.result,
-      delivered: outcome.result === 'sent',
-      message: engine().t(lang, `caseworker.delivery.${outcome.result}`),
-      ticket: ticketView(outcome.ticket, account.username, engine(), lang),
-    });
+    json(res, 200, deliveryView(outcome, account.username, lang));
   };
 
   const relayed: Authed = async (req, res) => {

@@ -4,19 +4,19 @@
  * reply was delivered; an administrator sees the statistics tab. Saves tests/out/console.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { parse, stringify } from 'yaml';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
 import { realEngine } from '../helpers/kb.js';
 import { PROJECT_ROOT } from '../../src/kb/load.js';
 import { hashPassword } from '../../src/accounts/password.js';
 import { WEB_SOCKET_PATH } from '../../src/channels/web/chat.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const PASSWORD = 'console test password';
 const engine = realEngine();
 const t = (key: string, options?: Record<string, unknown>) => engine.t('ru', key, options);
@@ -40,15 +40,11 @@ async function familyAsksForAPerson(): Promise<{ ws: WebSocket; received: Record
 }
 
 beforeAll(async () => {
-  if (!CHROMIUM) throw new Error('Chromium not found: install Debian\'s "chromium" (apt-get install chromium) or set CHROMIUM_PATH');
   app = await startTestServer({ WEB_SESSION_SECRET: 'x'.repeat(40), RATE_LIMIT_PER_MINUTE: '10000' });
   const passwordHash = await hashPassword(PASSWORD);
   await app.server.store.createAccount({ username: 'aigul', role: 'caseworker', passwordHash, createdAt: Date.now() });
   await app.server.store.createAccount({ username: 'root', role: 'admin', passwordHash, createdAt: Date.now() });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
