@@ -2,29 +2,107 @@
  * A set of word-prefix cues written in three languages, compiled as each language would read
  * them: a Russian cue in a Kyrgyz sentence, or a cue met in Latin-letter text, still counts.
  */
-import { LANGS, type PerLang } from '../types.js';
+import { LANGS, type Lang, type PerLang } from '../types.js';
 import type { Analyzer } from './analyze.js';
-import { compilePattern, patternMatches, type Pattern } from './prefix-match.js';
+import { compilePattern, patternMatches, wordMatches, type Pattern } from './prefix-match.js';
+
+/** A message read as each language would read it (one token list per language, in LANGS order). */
+export type Readings = readonly (readonly string[])[];
+
+export function readingsOf(text: string, analyzer: Analyzer): string[][] {
+  return LANGS.map((lang) => analyzer.tokens(text, lang));
+}
 
 export interface CueMatcher {
   matches(text: string): boolean;
+  /** The same test on a message already read (see `readingsOf`), to read it once for several matchers. */
+  matchesReadings(readings: Readings): boolean;
 }
 
 export function createCueMatcher(cues: Partial<PerLang<readonly string[]>>, analyzer: Analyzer): CueMatcher {
+  const patterns = compileAll(cues, (cue, tokenize) => compilePattern(cue, tokenize), analyzer);
+  const matchesReadings = (readings: Readings) => patterns.some((p) => readings.some((tokens) => patternMatches(p, tokens)));
+  return {
+    matchesReadings,
+    matches: (text) => matchesReadings(readingsOf(text, analyzer)),
+  };
+}
+
+/**
+ * Phrases: unlike cues, their words must follow one another in the message ("il y a * ans",
+ * "убить время"); "*" stands for any one word, "=" and short words match whole as in cues, and a
+ * word marked "~" must be there but is kept by `strip` ("frapp a la ~porte" leaves "porte" for the
+ * cues about a door broken down).
+ */
+export interface PhraseMatcher {
+  /** True when some reading holds one of the phrases. */
+  found(readings: Readings): boolean;
+  /** Each reading without the words of the phrases it holds (except words marked "~"). */
+  strip(readings: Readings): string[][];
+}
+
+const ANY_WORD = '*';
+const KEPT = '~';
+
+export function createPhraseMatcher(phrases: Partial<PerLang<readonly string[]>>, analyzer: Analyzer): PhraseMatcher {
+  const compilePhrase = (phrase: string, tokenize: (text: string) => string[]): Pattern =>
+    phrase
+      .trim()
+      .split(/\s+/)
+      .flatMap((word) => {
+        if (word === ANY_WORD) return [ANY_WORD];
+        const kept = word.startsWith(KEPT);
+        return compilePattern(kept ? word.slice(KEPT.length) : word, tokenize).map((t) => (kept ? KEPT + t : t));
+      });
+  const patterns = compileAll(phrases, compilePhrase, analyzer);
+  const matchesWord = (word: string, token: string) => word === ANY_WORD || wordMatches(word.startsWith(KEPT) ? word.slice(KEPT.length) : word, token);
+  /** For each token of a reading: 'no' phrase, in a phrase and 'strip'ped, or in a phrase but 'kept'. */
+  const covered = (tokens: readonly string[]): ('no' | 'strip' | 'kept')[] => {
+    const marks = tokens.map((): 'no' | 'strip' | 'kept' => 'no');
+    for (const p of patterns) {
+      for (let start = 0; start + p.length <= tokens.length; start++) {
+        if (!p.every((word, i) => matchesWord(word, tokens[start + i]!))) continue;
+        p.forEach((word, i) => {
+          if (!word.startsWith(KEPT)) marks[start + i] = 'strip';
+          else if (marks[start + i] === 'no') marks[start + i] = 'kept';
+        });
+      }
+    }
+    return marks;
+  };
+  return {
+    found: (readings) => readings.some((tokens) => covered(tokens).some((mark) => mark !== 'no')),
+    strip: (readings) =>
+      readings.map((tokens) => {
+        const marks = covered(tokens);
+        return tokens.filter((_, i) => marks[i] !== 'strip');
+      }),
+  };
+}
+
+/** Compiles every source of every language as each language would read it, without duplicates. */
+function compileAll(
+  sources: Partial<PerLang<readonly string[]>>,
+  compile: (source: string, tokenize: (text: string) => string[]) => Pattern,
+  analyzer: Analyzer,
+): Pattern[] {
   const unique = new Map<string, Pattern>();
   for (const lang of LANGS) {
-    for (const cue of cues[lang] ?? []) {
-      for (const as of LANGS) {
-        const pattern = compilePattern(cue, (t) => analyzer.tokens(t, as));
-        unique.set(pattern.join(' '), pattern);
+    for (const source of sources[lang] ?? []) {
+      for (const as of readAs(lang)) {
+        const pattern = compile(source, (t) => analyzer.tokens(t, as));
+        if (pattern.length > 0) unique.set(pattern.join(' '), pattern);
       }
     }
   }
-  const patterns = [...unique.values()];
-  return {
-    matches(text) {
-      const readings = LANGS.map((lang) => analyzer.tokens(text, lang));
-      return patterns.some((p) => readings.some((tokens) => patternMatches(p, tokens)));
-    },
-  };
+  return [...unique.values()];
+}
+
+/**
+ * The languages a cue is read as. A Russian or Kyrgyz cue is read as both (Latin letters turn into
+ * Cyrillic the way each language would write them); a French cue only as French: read as Russian or
+ * Kyrgyz, "je" and "on" would become "же" (Kyrgyz "or") and "он" (Kyrgyz "ten").
+ */
+function readAs(lang: Lang): readonly Lang[] {
+  return lang === 'fr' ? ['fr'] : ['ru', 'ky'];
 }

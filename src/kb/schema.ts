@@ -111,6 +111,13 @@ export const intentSchema = z
      * knowledge answer instead, when the engine is sure of it; the answer itself starts with 111.
      */
     informational: z.object({ cues: perLang(z.array(text).min(1)), personal: perLang(z.array(text).min(1)) }).strict().optional(),
+    /** Safety intent only: set phrases that are no cue ("убить время"); `*` is any word, `~word` stays a cue word. */
+    figurative: perLang(z.array(text)).optional(),
+    /**
+     * Safety intent only: a danger that is over — a time long gone (phrases), a word that it ended
+     * (cues) and no word of danger now (cues) — is informational, not urgent.
+     */
+    past: z.object({ long_ago: perLang(z.array(text)), over: perLang(z.array(text)), still: perLang(z.array(text).min(1)) }).strict().optional(),
   })
   .strict()
   .refine((i) => i.examples !== undefined || i.values !== undefined, {
