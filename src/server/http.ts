@@ -22,6 +22,11 @@ export class HttpError extends Error {
   }
 }
 
+/** Webhooks speak JSON: anything else is refused with 415 before the body is trusted. */
+export function requireJson(req: IncomingMessage): void {
+  if (!/^application\/json\s*(;|$)/i.test(String(req.headers['content-type'] ?? ''))) throw new HttpError(415, 'content-type must be application/json');
+}
+
 /** Reads a request body up to `limit` bytes; refuses larger ones before reading them whole. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);

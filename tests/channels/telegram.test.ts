@@ -125,6 +125,13 @@ describe('Telegram webhook', () => {
     expect(await send('{not json')).toBe(400);
     expect(await send('{"message":{"text":"hi"}}')).toBe(400);
     expect(await send('x'.repeat(2 * 1024 * 1024))).toBe(413);
+    // A valid update in the wrong content type is refused too: Telegram always sends JSON.
+    const asText = await fetch(`${app.url}${TELEGRAM_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(textUpdate(user, 'что такое линия 1899')),
+    });
+    expect(asText.status).toBe(415);
     expect(fake.sent()).toEqual([]);
   });
 

@@ -108,6 +108,12 @@ describe('WhatsApp webhook', () => {
   it('answers 400 to signed malformed JSON or a payload of the wrong shape', async () => {
     expect(await post('{not json')).toBe(400);
     expect(await post({ object: 'page', entry: [] })).toBe(400);
+    // Signed, well-formed, but not declared as JSON: refused, and nothing is sent.
+    const raw = Buffer.from(JSON.stringify(waTextPayload(String(phone), 'что такое линия 111')));
+    const res = await fetch(`${app.url}${WHATSAPP_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-hub-signature-256': signBody(raw, APP_SECRET) }, body: raw });
+    expect(res.status).toBe(415);
+    await settle();
+    expect(graph.calls).toEqual([]);
   });
 
   it('retries a Graph API 500 and delivers once', async () => {

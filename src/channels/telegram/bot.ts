@@ -11,7 +11,7 @@ import type { TelegramConfig } from '../../config.js';
 import type { Conversation } from '../../bot/conversation.js';
 import type { Inbound } from '../../engine/types.js';
 import type { Translate } from '../../engine/i18n.js';
-import { HttpError, readBody, type Handler } from '../../server/http.js';
+import { HttpError, readBody, requireJson, type Handler } from '../../server/http.js';
 import { sameSecret } from '../constant-time.js';
 import type { ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
@@ -104,6 +104,7 @@ function webhookHandler(bot: Bot, secret: string, handling: WeakMap<Update, Prom
   return async (req, res) => {
     const header = req.headers['x-telegram-bot-api-secret-token'];
     if (typeof header !== 'string' || !sameSecret(header, secret)) throw new HttpError(401, 'wrong secret token');
+    requireJson(req);
     const raw = await readBody(req, UPDATE_BODY_LIMIT);
     let update: unknown;
     try {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { WhatsAppConfig } from '../../config.js';
 import type { Conversation } from '../../bot/conversation.js';
 import type { Translate } from '../../engine/i18n.js';
-import { HttpError, readBody, sendJson, sendText, type Handler } from '../../server/http.js';
+import { HttpError, readBody, requireJson, sendJson, sendText, type Handler } from '../../server/http.js';
 import type { Deduplicator } from '../dedupe.js';
 import type { FamilyDelivery } from '../../handoff/types.js';
 import { GraphClient } from './graph.js';
@@ -87,6 +87,7 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
     if (!verifySignature(raw, req.headers['x-hub-signature-256'] as string | undefined, config.appSecret)) {
       throw new HttpError(401, 'bad signature');
     }
+    requireJson(req);
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
