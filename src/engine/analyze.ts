@@ -10,6 +10,8 @@ import { fixLookalikes, latinToCyrillic } from '../text/translit.js';
 import { stemKyrgyz } from '../text/kyrgyz-stem.js';
 
 const LATIN_WORD = /^(?=.*[a-z])[a-z0-9']+$/;
+/** Words remembered per language (token and stem), so the same word is folded and stemmed once. */
+const MEMO_LIMIT = 50_000;
 
 export interface Analyzer {
   /** Lower case, folded, Latin-letter Russian/Kyrgyz in Cyrillic; every word kept. */
@@ -25,18 +27,36 @@ export function createAnalyzer(stopwords: PerLang<readonly string[]>): Analyzer 
   for (const lang of ['fr', 'ru', 'ky'] as const) {
     stops[lang] = new Set(stopwords[lang].flatMap((w) => tokensOf(w, lang)));
   }
+  // Every stage reads the message, in each language, and indexing reads the same words again and
+  // again: each word's token and stem are worked out once (pure functions of the word).
+  const tokenMemo: PerLang<Map<string, string>> = { fr: new Map(), ru: new Map(), ky: new Map() };
+  const stemMemo: PerLang<Map<string, string>> = { fr: new Map(), ru: new Map(), ky: new Map() };
+  const tokens = (text: string, lang: Lang): string[] => {
+    const memo = tokenMemo[lang];
+    return words(lower(text)).map((word) => {
+      let token = memo.get(word);
+      if (token === undefined) {
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(word, (token = tokenOf(word, lang)));
+      }
+      return token;
+    });
+  };
   const stem = (token: string, lang: Lang): string => {
-    if (/^\d+$/.test(token) || token.length < 3) return token;
-    if (lang === 'fr') return stemFrench(token);
-    if (lang === 'ru') return stemRussian(token);
-    return stemKyrgyz(token);
+    const memo = stemMemo[lang];
+    let stemmed = memo.get(token);
+    if (stemmed === undefined) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(token, (stemmed = stemOf(token, lang)));
+    }
+    return stemmed;
   };
   return {
-    tokens: tokensOf,
+    tokens,
     stem,
     isStopword: (token, lang) => stops[lang].has(token),
     terms(text, lang) {
-      return tokensOf(text, lang)
+      return tokens(text, lang)
         .filter((t) => !stops[lang].has(t))
         .map((t) => stem(t, lang));
     },
@@ -44,10 +64,19 @@ export function createAnalyzer(stopwords: PerLang<readonly string[]>): Analyzer 
 }
 
 function tokensOf(text: string, lang: Lang): string[] {
-  return words(lower(text)).map((word) => {
-    const fixed = stripLatinAccents(fixLookalikes(word));
-    if (lang !== 'fr' && LATIN_WORD.test(fixed)) return latinToCyrillic(fixed, lang);
-    return foldCyrillic(fixed);
-  });
+  return words(lower(text)).map((word) => tokenOf(word, lang));
+}
+
+function tokenOf(word: string, lang: Lang): string {
+  const fixed = stripLatinAccents(fixLookalikes(word));
+  if (lang !== 'fr' && LATIN_WORD.test(fixed)) return latinToCyrillic(fixed, lang);
+  return foldCyrillic(fixed);
+}
+
+function stemOf(token: string, lang: Lang): string {
+  if (/^\d+$/.test(token) || token.length < 3) return token;
+  if (lang === 'fr') return stemFrench(token);
+  if (lang === 'ru') return stemRussian(token);
+  return stemKyrgyz(token);
 }
 

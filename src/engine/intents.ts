@@ -33,6 +33,8 @@ interface Vocabulary {
   readonly intent: string;
   readonly value?: string;
   readonly stems: Record<Lang, Set<string>>;
+  /** The same stems by length, for the typo check. */
+  readonly byLength: Record<Lang, Map<number, string[]>>;
   /** Each example's stems, to prefer the intent with a phrasing closest to the message. */
   readonly examples: Record<Lang, Set<string>[]>;
 }
@@ -58,7 +60,15 @@ export function createIntentMatcher(intents: Iterable<Intent>, analyzer: Analyze
           }
         }
       }
-      vocabularies.push({ intent: intent.id, stems, examples, ...(value ? { value } : {}) });
+      const byLength = { fr: new Map<number, string[]>(), ru: new Map<number, string[]>(), ky: new Map<number, string[]>() };
+      for (const lang of LANGS) {
+        for (const s of stems[lang]) {
+          const same = byLength[lang].get(s.length);
+          if (same) same.push(s);
+          else byLength[lang].set(s.length, [s]);
+        }
+      }
+      vocabularies.push({ intent: intent.id, stems, byLength, examples, ...(value ? { value } : {}) });
     }
   }
 
@@ -66,13 +76,15 @@ export function createIntentMatcher(intents: Iterable<Intent>, analyzer: Analyze
     match(text) {
       let best: IntentMatch | undefined;
       for (const lang of LANGS) {
-        const words = analyzer.tokens(text, lang).map((t) => ({ t, s: analyzer.stem(t, lang) }));
+        const words = analyzer.tokens(text, lang).map((t) => ({ t, s: analyzer.stem(t, lang), stop: analyzer.isStopword(t, lang) }));
+        // The same for every intent: a message with many content words is a question.
+        const contentWords = words.filter(({ stop }) => !stop).length;
+        if (contentWords > MAX_WORDS) continue;
         for (const v of vocabularies) {
           // Stopwords this intent does not use ("и", "de", "votre") neither help nor hurt.
-          const stems = words.filter(({ t, s }) => v.stems[lang].has(s) || !analyzer.isStopword(t, lang)).map(({ s }) => s);
-          const contentWords = words.filter(({ t }) => !analyzer.isStopword(t, lang)).length;
-          if (stems.length === 0 || contentWords > MAX_WORDS) continue;
-          const hits = stems.filter((s) => hasSimilar(v.stems[lang], s)).length;
+          const stems = words.filter(({ s, stop }) => v.stems[lang].has(s) || !stop).map(({ s }) => s);
+          if (stems.length === 0) continue;
+          const hits = stems.filter((s) => hasSimilar(v.stems[lang], v.byLength[lang], s)).length;
           const score = hits / stems.length;
           if (score < MIN_COVERAGE || hits === 0) continue;
           const closeness = Math.max(...v.examples[lang].map((e) => jaccard(e, stems)));
@@ -95,19 +107,24 @@ function rank(intent: string): number {
 }
 
 /** Same stem, or one typo in a word of five letters or more. */
-function hasSimilar(stems: ReadonlySet<string>, stem: string): boolean {
+function hasSimilar(stems: ReadonlySet<string>, byLength: ReadonlyMap<number, readonly string[]>, stem: string): boolean {
   if (stems.has(stem)) return true;
   if (stem.length < 5) return false;
-  for (const other of stems) if (Math.abs(other.length - stem.length) <= 1 && editDistanceAtMostOne(other, stem)) return true;
+  for (let length = stem.length - 1; length <= stem.length + 1; length++) {
+    for (const other of byLength.get(length) ?? []) if (editDistanceAtMostOne(other, stem)) return true;
+  }
   return false;
 }
 
+/** For strings whose lengths differ by at most one. */
 function editDistanceAtMostOne(a: string, b: string): boolean {
   if (a.length > b.length) [a, b] = [b, a];
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
-  return a.slice(i) === b.slice(i + 1);
+  // Equal lengths: one substitution at i; otherwise one insertion in `a` at i.
+  const shift = a.length === b.length ? 0 : 1;
+  for (let j = a.length === b.length ? i + 1 : i; j < a.length; j++) if (a[j] !== b[j + shift]) return false;
+  return true;
 }
 
 function jaccard(example: ReadonlySet<string>, stems: readonly string[]): number {

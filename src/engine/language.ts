@@ -26,12 +26,25 @@ const DEFAULT_LANG: Lang = 'ru';
 class TrigramModel {
   private readonly counts = new Map<string, number>();
   private total = 0;
+  /** Words added and not yet counted: a word's trigrams are counted once per distinct word (see seal). */
+  private readonly pending = new Map<string, number>();
 
   add(text: string): void {
-    for (const gram of trigrams(text)) {
-      this.counts.set(gram, (this.counts.get(gram) ?? 0) + 1);
-      this.total++;
+    for (const word of words(text)) this.pending.set(word, (this.pending.get(word) ?? 0) + 1);
+  }
+
+  /** Counts the trigrams of the words added: the same counts as trigram by trigram, in far fewer steps. */
+  seal(): this {
+    for (const [word, times] of this.pending) {
+      const padded = ` ${word} `;
+      for (let i = 0; i + 3 <= padded.length; i++) {
+        const gram = padded.slice(i, i + 3);
+        this.counts.set(gram, (this.counts.get(gram) ?? 0) + times);
+        this.total += times;
+      }
     }
+    this.pending.clear();
+    return this;
   }
 
   logProb(gram: string, vocabulary: number): number {
@@ -82,6 +95,7 @@ export function createLanguageDetector(corpus: LanguageCorpus): LanguageDetector
       }
     }
   }
+  for (const model of [...Object.values(cyr), ...Object.values(lat)]) model.seal();
   const vocabulary = (models: Record<string, TrigramModel>) =>
     new Set(Object.values(models).flatMap((m) => [...m.grams()])).size;
   const cyrVocabulary = vocabulary(cyr);
