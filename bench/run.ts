@@ -143,7 +143,7 @@ ${engineRows(engines)}
 
 Targets: p99 under 5 ms for the real knowledge base (${engines[0]!.p99 < 5 ? 'met' : 'NOT met'}), under 20 ms at 100× (${engines[2]!.p99 < 20 ? 'met' : 'NOT met'}).
 
-## Server (autocannon, 50 connections, 10 s each, same machine, same run)
+## Server (autocannon, 50 connections, 10 s each, same machine, same run; the load generator, the fake Bot API and both servers share one Node process)
 
 | endpoint | requests/s (mean) | p99 latency |
 |---|---|---|
