@@ -157,6 +157,25 @@ describe('handoff from Telegram to a caseworker and back', () => {
   });
 });
 
+describe('a caseworker’s reply that cannot reach the family at once', () => {
+  it('is kept when Telegram refuses it, and sent first when the family writes again', async () => {
+    await tg(textUpdate(family, '/human'));
+    const id = ticketNumber(groupPosts()[0]!);
+    await tg(groupTextUpdate(GROUP, CASEWORKER, `/take ${id}`));
+    telegram.clear();
+    telegram.failNext('sendMessage', { status: 400 });
+    await tg(groupTextUpdate(GROUP, CASEWORKER, `/reply ${id} Позвоните нам завтра`));
+    expect(groupPosts().at(-1)).toContain(t('ru', 'caseworker.delivery.offline'));
+    expect(sentTo(family)).toEqual([]);
+
+    telegram.clear();
+    await tg(textUpdate(family, 'алло, вы здесь?'));
+    expect(sentTo(family).map((m) => m.text)).toEqual([t('ru', 'handoff.from_caseworker', { text: 'Позвоните нам завтра' })]);
+    const messages = await app.server.store.ticketMessages(id);
+    expect(messages.find((m) => m.from === 'caseworker')!.delivered).toBe(true);
+  });
+});
+
 describe('relay mode', () => {
   it('answers a caseworker’s Russian question in Kyrgyz, ready to forward, without buttons', async () => {
     await tg(textUpdate(CASEWORKER, '/for ky что такое линия 1899'));

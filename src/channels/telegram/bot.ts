@@ -146,6 +146,8 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
   const respond = async (ctx: Context, inbound: Inbound | { notice: string }) => {
     if (!ctx.from || !ctx.chat) return;
     const user = { channel: 'telegram' as const, id: String(ctx.from.id) };
+    // A caseworker's reply that could not be sent earlier (Telegram was unreachable) goes first.
+    for (const text of await conversation.undelivered(user)) await ctx.api.sendMessage(ctx.chat.id, text, { link_preview_options: { is_disabled: true } });
     const reply = 'notice' in inbound ? await conversation.notice(user, inbound.notice) : await conversation.handle(user, inbound);
     if (!reply) return;
     const message = renderTelegram(reply, deps.t());
