@@ -114,8 +114,10 @@ export class Conversation {
     const { reply: engineReply, session } = engine.turn(inbound, state);
     const next: ConversationState = { ...session };
     const reply = (await this.handoffIfAsked(user, key, engineReply, next, ticket)) ?? engineReply;
-    next.recent = [...(state.recent ?? []), this.recentTurn(reply, inbound)].slice(-RECENT_TURNS);
-    await this.record(user, key, inbound, reply, state);
+    // The words are kept (redacted) only when the bot could not answer them, or for a 👎 to follow.
+    const said = inbound.text !== undefined && (reply.kind === 'fallback' || reply.kind === 'answer') ? redact(inbound.text) : undefined;
+    next.recent = [...(state.recent ?? []), this.recentTurn(reply, said)].slice(-RECENT_TURNS);
+    await this.record(user, key, inbound, said, reply, state);
     await this.save(user, key, stored, next, receivedAt);
     return reply;
   }
@@ -143,32 +145,29 @@ export class Conversation {
   }
 
   /** What the caseworker sees of an exchange: its kind and entry, the words only when unanswered. */
-  private recentTurn(reply: Reply, inbound: Inbound): RecentTurn {
-    const unanswered = reply.kind === 'fallback' && inbound.text !== undefined;
+  private recentTurn(reply: Reply, said: string | undefined): RecentTurn {
+    const unanswered = reply.kind === 'fallback' && said !== undefined;
     return {
       at: this.now(),
       kind: reply.kind,
       ...(reply.intent ? { intent: reply.intent } : {}),
       ...(reply.entry ? { entry: reply.entry } : {}),
-      ...(unanswered ? { question: redact(inbound.text!) } : {}),
+      ...(unanswered ? { question: said } : {}),
     };
   }
 
   /** Counts for the statistics; the text only of questions the bot could not answer or got a 👎. */
-  private async record(user: UserRef, key: string, inbound: Inbound, reply: Reply, state: ConversationState): Promise<void> {
+  private async record(user: UserRef, key: string, inbound: Inbound, said: string | undefined, reply: Reply, state: ConversationState): Promise<void> {
     const at = this.now();
     const base = { at, channel: user.channel, lang: reply.lang, ...(state.country ? { country: state.country } : {}) };
     const { store } = this.deps;
     const entry = reply.entry ?? (reply.detail ? reply.options[0]?.entry : undefined);
     await this.attempt(() => store.recordTurn({ ...base, kind: reply.kind, ...(entry ? { entry } : {}), ...(reply.topics[0] ? { topic: reply.topics[0] } : {}) }), undefined);
 
-    if (inbound.text !== undefined) {
-      const text = redact(inbound.text);
-      if (reply.kind === 'fallback') {
-        await this.attempt(() => store.addQuestion({ ...base, userKey: key, reason: reply.detail ? 'detail' : 'fallback', text, ...(entry ? { entry } : {}) }), undefined);
-      } else if (reply.kind === 'answer') {
-        this.lastQuestions.remember(key, text);
-      }
+    if (said !== undefined && reply.kind === 'fallback') {
+      await this.attempt(() => store.addQuestion({ ...base, userKey: key, reason: reply.detail ? 'detail' : 'fallback', text: said, ...(entry ? { entry } : {}) }), undefined);
+    } else if (said !== undefined) {
+      this.lastQuestions.remember(key, said);
     }
 
     const feedback = /^feedback:(up|down)$/.exec(inbound.action ?? '')?.[1] as 'up' | 'down' | undefined;

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { buildStats, formatStats, statsToCsv } from '../reports/stats.js';
-import { findGaps, formatGaps, gapsToCsv } from '../reports/gaps.js';
+import { findGaps, formatGaps, gapAnalyzer, gapsToCsv } from '../reports/gaps.js';
 import { loadEngineOrExplain } from './load-engine.js';
 import { UsageError } from './options.js';
 import { withStore } from './store.js';
@@ -49,7 +49,7 @@ export function runGaps(args: string[]): Promise<number> {
   if (!engine) return Promise.resolve(1);
   return withStore(async ({ store }) => {
     const questions = await store.questions({ ...(options.since !== undefined ? { since: options.since } : {}) });
-    const groups = findGaps(questions, (text, lang) => engine.parts.analyzer.terms(text, lang));
+    const groups = findGaps(questions, gapAnalyzer(engine));
     process.stdout.write(options.csv ? gapsToCsv(groups) : formatGaps(groups));
     return 0;
   });

@@ -24,7 +24,7 @@ import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../accounts/p
 import type { Engine } from '../engine/engine.js';
 import type { HandoffDesk, Refusal } from '../handoff/desk.js';
 import { relay } from '../handoff/relay.js';
-import { findGaps, gapsToCsv } from '../reports/gaps.js';
+import { findGaps, gapAnalyzer, gapsToCsv } from '../reports/gaps.js';
 import { buildStats, statsToCsv } from '../reports/stats.js';
 import { HttpError, readBody, type Route } from '../server/http.js';
 import type { Account, Store, Ticket } from '../store/types.js';
@@ -396,7 +396,7 @@ export function createConsole(deps: ConsoleDeps): Console {
   const gaps: Authed = async (req, res) => {
     const e = engine();
     const since = sinceOf(req);
-    const groups = findGaps(await store.questions(since === undefined ? {} : { since }), (text, lang) => e.parts.analyzer.terms(text, lang));
+    const groups = findGaps(await store.questions(since === undefined ? {} : { since }), gapAnalyzer(e));
     if (wantsCsv(req)) return csv(res, 'gaps', gapsToCsv(groups), now());
     json(res, 200, {
       gaps: groups.map((g) => ({

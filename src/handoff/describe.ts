@@ -3,13 +3,11 @@ import type { Engine } from '../engine/engine.js';
 import type { RecentTurn, Ticket } from '../store/types.js';
 import type { Lang } from '../types.js';
 
-const CHANNEL_NAMES = { telegram: 'Telegram', whatsapp: 'WhatsApp', web: 'Web' } as const;
-
 export function describeTicket(ticket: Ticket, engine: Engine, lang: Lang): string {
   const t = (key: string, options?: Record<string, unknown>) => engine.t(lang, key, options);
   const heading = t('caseworker.ticket', {
     id: ticket.id,
-    channel: CHANNEL_NAMES[ticket.channel],
+    channel: t(`caseworker.channel.${ticket.channel}`),
     lang: ticket.lang,
     country: ticket.country ? t(`country.${ticket.country}`) : '—',
   });

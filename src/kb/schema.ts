@@ -150,6 +150,8 @@ export const lexiconSchema = z
     not_details: z.partialRecord(z.enum(DETAIL_KINDS), perLang(z.array(text))).default({}),
     /** Everyday subjects the documents never cover: the honest fallback unless an entry is a sure match. */
     off_topic: perLang(z.array(text)).default({ fr: [], ru: [], ky: [] }),
+    /** Question words that say nothing about the subject ("сколько", "канча"): the gap report ignores them. */
+    question_words: perLang(z.array(text)).default({ fr: [], ru: [], ky: [] }),
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -16,10 +16,11 @@ import { stringify } from 'csv-stringify/sync';
 import { LANGS, type Lang } from '../types.js';
 import type { QuestionReason, StoredQuestion } from '../store/types.js';
 import { PLACEHOLDER_PATTERN } from '../privacy/redact.js';
+import type { Engine } from '../engine/engine.js';
 
 /**
- * A question's normalised terms in its language: pass the engine's analyzer,
- * `(text, lang) => engine.parts.analyzer.terms(text, lang)`.
+ * A question's normalised terms in its language: `gapAnalyzer(engine)`, the engine's own analysis
+ * (folding, Latin letters to Cyrillic, stopwords, stemming) without question words.
  */
 export type Analyze = (text: string, lang: Lang) => readonly string[];
 
@@ -39,15 +40,18 @@ export type Analyze = (text: string, lang: Lang) => readonly string[];
 export const GAP_SIMILARITY = 0.5;
 
 /**
- * Question words the lexicon's stopwords keep (the detail detector reads "сколько стоит", "канча
- * турат", "combien coûte"), but which say nothing about the subject: without them "сколько стоит
- * патент" and "сколько стоит сим-карта" would share half their terms. Analysed like the questions.
+ * The engine's terms for a question, without the lexicon's `question_words` ("сколько", "канча",
+ * "combien"): the stopwords keep them because the detail detector reads them, but they say
+ * nothing about the subject; with them "сколько стоит патент" and "сколько стоит сим-карта" would
+ * share half their terms.
  */
-const QUESTION_WORDS: Readonly<Record<Lang, readonly string[]>> = {
-  fr: ['combien', 'pourquoi', 'quand', 'quels', 'quelles', 'est-ce'],
-  ru: ['сколько', 'скока', 'скоко', 'почему', 'зачем', 'куда', 'откуда', 'чей', 'каким', 'каких'],
-  ky: ['канча', 'канчага', 'эмнеге', 'неге', 'кантсе', 'кимге'],
-};
+export function gapAnalyzer(engine: Pick<Engine, 'parts' | 'kb'>): Analyze {
+  const { analyzer } = engine.parts;
+  const ignored = Object.fromEntries(
+    LANGS.map((lang) => [lang, new Set(engine.kb.lexicon.question_words[lang].flatMap((w) => analyzer.terms(w, lang)))]),
+  ) as Record<Lang, Set<string>>;
+  return (text, lang) => analyzer.terms(text, lang).filter((term) => !ignored[lang].has(term));
+}
 
 /** How many examples, and how many label terms, each group keeps. */
 const MAX_EXAMPLES = 3;
@@ -103,8 +107,7 @@ export function findGaps(questions: readonly StoredQuestion[], analyze: Analyze,
       .filter((q) => q.lang === lang && REASONS.includes(q.reason))
       .sort((a, b) => a.at - b.at || a.id - b.id);
     if (mine.length === 0) continue;
-    const questionWords = new Set(QUESTION_WORDS[lang].flatMap((w) => analyze(w, lang)));
-    const raw = mine.map((q) => termsOf(q.text, lang, analyze).filter((t) => !questionWords.has(t)));
+    const raw = mine.map((q) => termsOf(q.text, lang, analyze));
     const canonical = canonicalSpellings(raw);
     const termSets = raw.map((terms) => [...new Set(terms.map((t) => canonical.get(t) ?? t))]);
 

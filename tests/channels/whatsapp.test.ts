@@ -139,6 +139,6 @@ describe('WhatsApp webhook', () => {
     expect(await post(old)).toBe(200);
     await settle();
     expect(graph.calls).toEqual([]);
-    expect(app.server.whatsapp!.window.isOpen(String(phone))).toBe(false);
+    expect(await app.server.whatsapp!.delivery.deliver(String(phone), 'x')).toBe('window-closed');
   });
 });

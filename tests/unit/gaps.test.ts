@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { realEngine } from '../helpers/kb.js';
-import { findGaps, formatGaps, gapsToCsv, GAP_SIMILARITY, sameWord, type Analyze, type GapGroup } from '../../src/reports/gaps.js';
+import { findGaps, formatGaps, gapAnalyzer, gapsToCsv, GAP_SIMILARITY, sameWord, type Analyze, type GapGroup } from '../../src/reports/gaps.js';
 import type { QuestionReason, StoredQuestion } from '../../src/store/types.js';
 import type { Lang } from '../../src/types.js';
 
 const engine = realEngine();
-const analyze: Analyze = (text, lang) => engine.parts.analyzer.terms(text, lang);
+const analyze: Analyze = gapAnalyzer(engine);
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 2); // Monday 2 November 2026

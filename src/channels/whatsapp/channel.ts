@@ -15,7 +15,7 @@ import { GraphClient } from './graph.js';
 import { renderWhatsApp } from './render.js';
 import { verifySignature } from './signature.js';
 import { sameSecret } from '../constant-time.js';
-import { SERVICE_WINDOW_MS, ServiceWindow } from './window.js';
+import { windowOpen } from './window.js';
 import { messagesOf, toInbound, waWebhookSchema, type WaMessage } from './webhook.js';
 
 /** Meta's webhook bodies are small; anything bigger is not from Meta. */
@@ -32,13 +32,11 @@ export interface WhatsAppDeps {
   /** When a contact last wrote, as stored (any instance may have received it). */
   readonly lastInbound: (contact: string) => Promise<number | undefined>;
   readonly graph?: GraphClient;
-  readonly window?: ServiceWindow;
 }
 
 export interface WhatsAppChannel {
   readonly verify: Handler;
   readonly receive: Handler;
-  readonly window: ServiceWindow;
   readonly graph: GraphClient;
   /** Sends a caseworker's words, inside the 24-hour window only. */
   readonly delivery: FamilyDelivery;
@@ -47,15 +45,14 @@ export interface WhatsAppChannel {
 export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
   const { config, conversation, log } = deps;
   const graph = deps.graph ?? new GraphClient(config);
-  const window = deps.window ?? new ServiceWindow();
 
   const answer = async (message: WaMessage) => {
     const user = { channel: 'whatsapp' as const, id: message.from };
     const inbound = toInbound(message);
-    const at = message.timestamp ? Number(message.timestamp) * 1000 : undefined;
+    const at = message.timestamp ? Number(message.timestamp) * 1000 : Date.now();
     const reply = inbound ? await conversation.handle(user, inbound, at) : await conversation.notice(user, 'error.unsupported_media');
-    // Free-form messages only inside the 24-hour window (always open right after the user wrote).
-    if (!window.isOpen(message.from)) {
+    // Free-form messages only inside the 24-hour window, which this very message opened (unless it is old).
+    if (!windowOpen(at)) {
       log.warn({ channel: 'whatsapp', kind: reply?.kind }, 'service window closed: reply not sent');
       return;
     }
@@ -68,8 +65,7 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
 
   const delivery: FamilyDelivery = {
     async deliver(contact, text) {
-      const last = await deps.lastInbound(contact);
-      if (last === undefined || Date.now() - last >= SERVICE_WINDOW_MS) return 'window-closed';
+      if (!windowOpen(await deps.lastInbound(contact))) return 'window-closed';
       await graph.send(contact, { type: 'text', text: { body: text, preview_url: false } });
       return 'sent';
     },
@@ -101,12 +97,11 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
     for (const message of messagesOf(parsed.data)) {
       const work = async () => {
         if (!(await deps.dedupe.firstTime(`whatsapp:${message.id}`))) return;
-        window.opened(message.from, message.timestamp ? Number(message.timestamp) * 1000 : undefined);
         await answer(message);
       };
       deps.track(work().catch((err: unknown) => log.error({ err, channel: 'whatsapp' }, 'reply failed')));
     }
   };
 
-  return { verify, receive, window, graph, delivery };
+  return { verify, receive, graph, delivery };
 }
