@@ -4,7 +4,7 @@
  */
 import { LANGS, type Lang, type PerLang } from '../types.js';
 import type { Analyzer } from './analyze.js';
-import { compilePattern, patternMatches, wordMatches, type Pattern } from './prefix-match.js';
+import { compilePattern, patternMatches, WHOLE_WORD_MAX, wordMatches, type Pattern } from './prefix-match.js';
 
 /** A message read as each language would read it (one token list per language, in LANGS order). */
 export type Readings = readonly (readonly string[])[];
@@ -17,14 +17,41 @@ export interface CueMatcher {
   matches(text: string): boolean;
   /** The same test on a message already read (see `readingsOf`), to read it once for several matchers. */
   matchesReadings(readings: Readings): boolean;
+  /** The compiled cues (for tests: the index must find exactly what trying each one finds). */
+  readonly patterns: readonly Pattern[];
 }
 
 export function createCueMatcher(cues: Partial<PerLang<readonly string[]>>, analyzer: Analyzer): CueMatcher {
   const patterns = compileAll(cues, (cue, tokenize) => compilePattern(cue, tokenize), analyzer);
-  const matchesReadings = (readings: Readings) => patterns.some((p) => readings.some((tokens) => patternMatches(p, tokens)));
+  const candidates = indexByFirstWord(patterns);
+  // Every message is checked, so cues are not tried one by one: only those whose first word the
+  // message has are, found by looking up each word and each of its beginnings.
+  const matchesReadings = (readings: Readings) => readings.some((tokens) => candidates(tokens).some((p) => patternMatches(p, tokens)));
   return {
+    patterns,
     matchesReadings,
     matches: (text) => matchesReadings(readingsOf(text, analyzer)),
+  };
+}
+
+/** The patterns whose first word matches some token: whole words by the token, prefixes by each of its beginnings. */
+function indexByFirstWord(patterns: readonly Pattern[]): (tokens: readonly string[]) => Pattern[] {
+  const whole = new Map<string, Pattern[]>();
+  const prefix = new Map<string, Pattern[]>();
+  const add = (map: Map<string, Pattern[]>, key: string, p: Pattern) => map.set(key, [...(map.get(key) ?? []), p]);
+  for (const p of patterns) {
+    const first = p[0]!;
+    if (first.startsWith('=')) add(whole, first.slice(1), p);
+    else if (first.length <= WHOLE_WORD_MAX) add(whole, first, p);
+    else add(prefix, first, p);
+  }
+  return (tokens) => {
+    const found = new Set<Pattern>();
+    for (const token of tokens) {
+      for (const p of whole.get(token) ?? []) found.add(p);
+      for (let end = WHOLE_WORD_MAX + 1; end <= token.length; end++) for (const p of prefix.get(token.slice(0, end)) ?? []) found.add(p);
+    }
+    return [...found];
   };
 }
 

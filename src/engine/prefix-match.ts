@@ -4,7 +4,8 @@
  */
 export type Pattern = readonly string[];
 
-const WHOLE_WORD_MAX = 2;
+/** Pattern words this short match whole words only. */
+export const WHOLE_WORD_MAX = 2;
 
 export function wordMatches(patternWord: string, token: string): boolean {
   if (patternWord.startsWith('=')) return token === patternWord.slice(1);

@@ -1,6 +1,10 @@
 /** The emergency check's rules: phrases, figures of speech, dangers that are over, cue languages. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCueMatcher, createPhraseMatcher, readingsOf } from '../../src/engine/cues.js';
+import { patternMatches } from '../../src/engine/prefix-match.js';
+import { PROJECT_ROOT } from '../../src/kb/load.js';
 import { realEngine } from '../helpers/kb.js';
 
 const engine = realEngine();
@@ -110,5 +114,37 @@ describe('old customs and current ones', () => {
 
   it('answers a general question on sentences from the knowledge base', () => {
     expect(level('кыз ала качкандар канча жылга кесилет, жети жылбы же он жылбы?')).toBe('informational');
+  });
+});
+
+describe('the cue index', () => {
+  const emergency = engine.kb.intents.get('emergency')!;
+  const sets = [emergency.cues, emergency.informational?.cues, emergency.informational?.personal, emergency.past?.over, emergency.past?.still];
+  const texts = [
+    ...['tests/safety/emergencies.jsonl', 'tests/safety/not-emergencies.jsonl', 'tests/eval/dev.jsonl'].flatMap((file) =>
+      readFileSync(join(PROJECT_ROOT, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => (JSON.parse(line) as { text: string }).text),
+    ),
+    // Short words, whole-word cues and words that only begin like a cue.
+    'он ош', 'я в ош', 'ур', 'урат', 'bat', 'battre', '',
+  ];
+
+  it('finds exactly what trying every cue finds, on every message of the safety and development sets', () => {
+    let matched = 0;
+    for (const cues of sets) {
+      const matcher = createCueMatcher(cues ?? {}, analyzer);
+      expect(matcher.patterns.length).toBeGreaterThan(0);
+      for (const text of texts) {
+        const readings = readingsOf(text, analyzer);
+        const tryEach = matcher.patterns.some((p) => readings.some((tokens) => patternMatches(p, tokens)));
+        expect(matcher.matchesReadings(readings), text).toBe(tryEach);
+        if (tryEach) matched++;
+      }
+    }
+    // Both outcomes were exercised, many times.
+    expect(matched).toBeGreaterThan(300);
+    expect(matched).toBeLessThan(sets.length * texts.length - 300);
   });
 });
