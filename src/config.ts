@@ -31,6 +31,7 @@ const envSchema = z.object({
   TELEGRAM_MODE: optional.pipe(z.enum(['webhook', 'polling']).optional()),
   TELEGRAM_WEBHOOK_SECRET: optional.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'use 16–256 letters, digits, _ or -').optional()),
   TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT').default('https://api.telegram.org'),
+  TELEGRAM_API_DEADLINE_MS: z.coerce.number().int().min(1_000).max(240_000).default(60_000),
   WHATSAPP_ACCESS_TOKEN: optional,
   WHATSAPP_PHONE_NUMBER_ID: optional.pipe(z.string().regex(/^\d+$/, 'must be the numeric phone number id').optional()),
   WHATSAPP_APP_SECRET: optional,
@@ -57,6 +58,8 @@ export interface TelegramConfig {
   readonly mode: 'webhook' | 'polling';
   readonly webhookSecret?: string;
   readonly apiRoot: string;
+  /** How long one Bot API call may take, its retries included. */
+  readonly apiDeadlineMs: number;
 }
 
 export interface WhatsAppConfig {
@@ -120,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const mode = e.TELEGRAM_MODE ?? (e.PUBLIC_URL ? 'webhook' : 'polling');
     if (mode === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE is webhook');
     if (mode === 'webhook' && !e.PUBLIC_URL) problems.push('PUBLIC_URL: required when TELEGRAM_MODE is webhook (Telegram must reach the server)');
-    telegram = { token: e.TELEGRAM_BOT_TOKEN, mode, apiRoot: e.TELEGRAM_API_ROOT, ...(e.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: e.TELEGRAM_WEBHOOK_SECRET } : {}) };
+    telegram = { token: e.TELEGRAM_BOT_TOKEN, mode, apiRoot: e.TELEGRAM_API_ROOT, apiDeadlineMs: e.TELEGRAM_API_DEADLINE_MS, ...(e.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: e.TELEGRAM_WEBHOOK_SECRET } : {}) };
   } else if (e.TELEGRAM_MODE || e.TELEGRAM_WEBHOOK_SECRET) {
     problems.push('TELEGRAM_BOT_TOKEN: required when other TELEGRAM_ settings are set');
   }

@@ -12,6 +12,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Inbound, Reply } from '../engine/types.js';
 import type { HandoffDesk } from '../handoff/desk.js';
 import { redact } from '../privacy/redact.js';
+import { SHORT_STORAGE_DEADLINE_MS, StorageGuard, StoragePaused, STORAGE_DEADLINE_MS } from '../store/deadline.js';
 import type { Pseudonyms } from '../store/pseudonym.js';
 import type { ConversationState, RecentTurn, Store, StoredUser, Ticket, TicketReason } from '../store/types.js';
 import type { Lang, UserRef } from '../types.js';
@@ -34,6 +35,8 @@ export interface ConversationDeps {
   /** Caseworkers, when handoff is set up. */
   readonly desk?: HandoffDesk;
   readonly now?: () => number;
+  /** Deadlines for storage calls, shared with the webhooks; one of its own by default. */
+  readonly guard?: StorageGuard;
   /** Told of every handled message and caught error, for metrics (no text, no user). */
   readonly observer?: ConversationObserver;
 }
@@ -52,8 +55,11 @@ export class Conversation {
   private readonly lastQuestions = new LastQuestions();
   private readonly now: () => number;
 
+  private readonly guard: StorageGuard;
+
   constructor(private readonly deps: ConversationDeps) {
     this.now = deps.now ?? Date.now;
+    this.guard = deps.guard ?? new StorageGuard();
   }
 
   /** The pseudonymous key the store knows this user by. */
@@ -76,6 +82,11 @@ export class Conversation {
     return result;
   }
 
+  /** Whether a message is about danger now (cheap: the safety check alone, no storage). */
+  urgent(text: string): boolean {
+    return this.deps.engine().parts.safety.isEmergency(text);
+  }
+
   /** A caseworker's replies that have not reached the family yet, to send now. */
   async undelivered(user: UserRef): Promise<string[]> {
     const desk = this.deps.desk;
@@ -92,7 +103,7 @@ export class Conversation {
     const engine = this.deps.engine();
     // Safety first: an emergency is answered whatever the rate limit, the database or a ticket says.
     const urgent = inbound.text !== undefined && engine.parts.safety.isEmergency(inbound.text);
-    const stored = await this.read(key);
+    const stored = await this.read(key, urgent);
     const state: ConversationState = stored?.state ?? {};
     const lang: Lang = state.lang ?? 'ru';
     if (!urgent) {
@@ -181,8 +192,8 @@ export class Conversation {
     }
   }
 
-  private async read(key: string): Promise<StoredUser | undefined> {
-    return this.attempt(() => this.deps.store.getUser(key), undefined);
+  private async read(key: string, urgent = false): Promise<StoredUser | undefined> {
+    return this.attempt(() => this.deps.store.getUser(key), undefined, urgent ? SHORT_STORAGE_DEADLINE_MS : STORAGE_DEADLINE_MS);
   }
 
   private async save(user: UserRef, key: string, stored: StoredUser | undefined, state: ConversationState, receivedAt: number): Promise<void> {
@@ -203,12 +214,17 @@ export class Conversation {
     );
   }
 
-  /** Storage trouble must not silence the bot: log it and go on with `fallback`. */
-  private async attempt<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+  /**
+   * Storage trouble must not silence the bot: log it and go on with `fallback`. Each call has a
+   * deadline (a message about danger reads with a short one), and after a missed one the guard
+   * skips storage for a few seconds.
+   */
+  private async attempt<T>(work: () => Promise<T>, fallback: T, deadlineMs = STORAGE_DEADLINE_MS): Promise<T> {
     try {
-      return await work();
+      return await this.guard.call(work, deadlineMs);
     } catch (err) {
-      this.deps.log.error({ err }, 'storage unavailable');
+      // Skipped calls are counted, but logged only once, when storage stopped answering.
+      if (!(err instanceof StoragePaused)) this.deps.log.error({ err }, 'storage unavailable');
       this.deps.observer?.failed('storage');
       return fallback;
     }

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
+import { SHORT_STORAGE_DEADLINE_MS, StorageGuard } from '../store/deadline.js';
 
 export class Deduplicator {
   private readonly recent = new Set<string>();
@@ -12,6 +13,7 @@ export class Deduplicator {
   constructor(
     private readonly store: Pick<Store, 'claim'> | undefined,
     private readonly log: Logger,
+    private readonly guard = new StorageGuard(),
     private readonly capacity = 10_000,
   ) {}
 
@@ -19,7 +21,7 @@ export class Deduplicator {
   async firstTime(id: string): Promise<boolean> {
     if (this.store) {
       try {
-        return await this.store.claim(id, Date.now());
+        return await this.guard.call(() => this.store!.claim(id, Date.now()), SHORT_STORAGE_DEADLINE_MS);
       } catch (err) {
         this.log.warn({ err }, 'de-duplication falls back to this process');
       }

@@ -20,7 +20,7 @@ import { GraphClient, type GraphClientOptions } from '../channels/whatsapp/graph
 import type { GraphMessage } from '../channels/whatsapp/render.js';
 import type { ReplyKind } from '../engine/types.js';
 import type { Store, TicketStatus } from '../store/types.js';
-import { CHANNELS, LANGS } from '../types.js';
+import { CHANNELS, LANGS, type Channel } from '../types.js';
 import { sendJson, sendText, type Route } from './http.js';
 
 export const METRICS_PATH = '/metrics';
@@ -101,6 +101,19 @@ export class Metrics implements ConversationObserver {
       labelNames: ['status'],
       registers,
       collect: () => this.countTickets(gauge),
+    });
+  }
+
+  /** Reports a channel's webhook deliveries not answered yet (those this instance holds in memory). */
+  watchWaiting(channel: Channel, waiting: () => number): void {
+    new Gauge({
+      name: 'jardam_deliveries_waiting',
+      help: 'Webhook deliveries accepted and not answered yet that this instance holds in memory (at most 1000; under a flood more wait in the database)',
+      labelNames: ['channel'],
+      registers: [this.registry],
+      collect() {
+        this.set({ channel }, waiting());
+      },
     });
   }
 

@@ -19,6 +19,7 @@ import { SessionTokens } from '../channels/web/token.js';
 import { Deduplicator } from '../channels/dedupe.js';
 import { HandoffDesk } from '../handoff/desk.js';
 import { openStore } from '../store/open.js';
+import { StorageGuard } from '../store/deadline.js';
 import { Pseudonyms } from '../store/pseudonym.js';
 import type { Store } from '../store/types.js';
 import { startRetention } from '../privacy/retention.js';
@@ -94,8 +95,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
 
   const desk = new HandoffDesk({ store, t, log, ...(options.now ? { now: options.now } : {}) });
   const metrics = new Metrics({ store, log });
-  const conversation = new Conversation({ engine, store, keys, desk, log, observer: metrics, limiter: new RateLimiter(config.ratePerMinute), ...(options.now ? { now: options.now } : {}) });
-  const dedupe = new Deduplicator(store, log);
+  // One guard for every storage call a message makes: a hanging database delays one reply, once.
+  const guard = new StorageGuard();
+  const conversation = new Conversation({ engine, store, keys, desk, log, guard, observer: metrics, limiter: new RateLimiter(config.ratePerMinute), ...(options.now ? { now: options.now } : {}) });
+  const dedupe = new Deduplicator(store, log, guard);
 
   let ready = false;
   const app = createHttpApp(() => ready, log);
@@ -122,10 +125,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
         t,
         log,
         dedupe,
+        store,
+        guard,
         caseworkers: { desk, store, engine, allowed: staff.telegramIds, lang: staff.lang, ...(staff.chatId ? { chatId: staff.chatId } : {}) },
       })
     : undefined;
   telegram?.bot.api.config.use(metrics.telegramSends());
+  const inbox = telegram?.inbox;
+  if (inbox) metrics.watchWaiting('telegram', () => inbox.waiting);
   if (telegram?.webhook) app.route({ method: 'POST', path: TELEGRAM_WEBHOOK_PATH, handler: telegram.webhook });
   if (telegram) desk.deliverOn('telegram', telegram.delivery);
   if (telegram && staff.chatId) desk.addBoard(telegramBoard({ bot: telegram.bot, desk, store, engine, chatId: staff.chatId, allowed: staff.telegramIds, lang: staff.lang }));
@@ -183,8 +190,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
         ready = false;
         retention.stop();
         knowledge.close();
-        await telegram?.stop();
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        // Stop taking requests first, then answer the updates already accepted, in the same time.
         await app.shutdown(config.shutdownTimeoutMs, web?.close);
+        await telegram?.stop(Math.max(0, deadline - Date.now()));
         await store.close();
         log.info('server stopped');
       })();

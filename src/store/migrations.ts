@@ -112,4 +112,16 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit (at);
 `,
   },
+  {
+    version: 2,
+    name: 'inbox',
+    // A delivery's payload is held from the webhook's 200 until its reply is sent, so a crash loses
+    // nothing; the lease says which instance is answering it (0: anyone may take it).
+    sql: `
+ALTER TABLE processed ADD COLUMN channel TEXT;
+ALTER TABLE processed ADD COLUMN payload TEXT;
+ALTER TABLE processed ADD COLUMN lease_until BIGINT;
+CREATE INDEX processed_waiting ON processed (channel, at) WHERE payload IS NOT NULL;
+`,
+  },
 ];

@@ -24,7 +24,9 @@ const numbered = (sql: string) => {
 };
 
 export function openPostgres(url: string): SqlDriver {
-  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  // A database that stops answering must not hold connections forever: a connection not made in
+  // 3 s, or a query unanswered in 10 s, fails, and its client is dropped from the pool.
+  const pool = new pg.Pool({ connectionString: url, types, max: 10, connectionTimeoutMillis: 3_000, query_timeout: 10_000 });
   // An idle client losing its connection (a database restart) must not crash the process.
   pool.on('error', () => {});
   const bind = (params: readonly SqlValue[]) => params.map((p) => p ?? null);

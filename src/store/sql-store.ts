@@ -27,6 +27,7 @@ import type {
   TicketStatus,
   TurnCount,
   TurnRecord,
+  WaitingDelivery,
 } from './types.js';
 
 interface UserRow {
@@ -203,6 +204,36 @@ export class SqlStore implements Store {
 
   async claim(id: string, at: number): Promise<boolean> {
     return (await this.db.run('INSERT INTO processed (id, at) VALUES (?, ?) ON CONFLICT DO NOTHING', [id, at])) === 1;
+  }
+
+  async enqueue(deliveries: readonly WaitingDelivery[]): Promise<Set<string>> {
+    if (deliveries.length === 0) return new Set();
+    const rows = deliveries.map(() => '(?, ?, ?, ?, ?)').join(', ');
+    const params = deliveries.flatMap((d) => [d.id, d.at, d.channel, d.payload, d.leaseUntil]);
+    const added = await this.db.all<{ id: string }>(`INSERT INTO processed (id, at, channel, payload, lease_until) VALUES ${rows} ON CONFLICT DO NOTHING RETURNING id`, params);
+    return new Set(added.map((r) => r.id));
+  }
+
+  async takeWaiting(channel: Channel, now: number, leaseUntil: number, limit: number): Promise<WaitingDelivery[]> {
+    // The outer condition is checked again on each row it updates, so two instances never both take
+    // one; on PostgreSQL rows another instance is taking are skipped rather than waited for.
+    const skipTaken = this.db.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const taken = await this.db.all<{ id: string; channel: Channel; payload: string; at: number | string; lease_until: number | string }>(
+      `UPDATE processed SET lease_until = ?
+       WHERE id IN (SELECT id FROM processed WHERE channel = ? AND payload IS NOT NULL AND lease_until < ? ORDER BY at LIMIT ?${skipTaken})
+         AND payload IS NOT NULL AND lease_until < ?
+       RETURNING id, channel, payload, at, lease_until`,
+      [leaseUntil, channel, now, limit, now],
+    );
+    return taken.map((r) => ({ id: r.id, channel: r.channel, payload: r.payload, at: Number(r.at), leaseUntil: Number(r.lease_until) })).sort((a, b) => a.at - b.at);
+  }
+
+  async finish(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.db.run(`UPDATE processed SET payload = NULL, lease_until = NULL WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+  }
+
+  async release(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.db.run(`UPDATE processed SET lease_until = 0 WHERE payload IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`, ids);
   }
 
   async recordTurn(t: TurnRecord): Promise<void> {
@@ -382,7 +413,7 @@ export class SqlStore implements Store {
       "DELETE FROM users WHERE updated_at < ? AND key NOT IN (SELECT user_key FROM tickets WHERE status <> 'closed')",
       [before],
     );
-    const processed = await this.db.run('DELETE FROM processed WHERE at < ?', [processedBefore]);
+    const processed = await this.db.run('DELETE FROM processed WHERE (at < ? AND payload IS NULL) OR at < ?', [processedBefore, before]);
     return { questions, tickets, users, processed };
   }
 

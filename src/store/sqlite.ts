@@ -13,6 +13,9 @@ export function openSqlite(file: string): SqlDriver {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the process loses
+  // nothing, a power cut may lose the last commits. FULL made each write wait for the disk.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   const prepared = new Map<string, Database.Statement>();

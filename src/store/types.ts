@@ -165,6 +165,16 @@ export interface FeedbackCount {
   readonly count: number;
 }
 
+/** A delivery accepted from a webhook and not answered yet. */
+export interface WaitingDelivery {
+  readonly id: string;
+  readonly channel: Channel;
+  /** The channel's own payload, as JSON. */
+  readonly payload: string;
+  readonly at: number;
+  readonly leaseUntil: number;
+}
+
 export interface PurgeResult {
   readonly questions: number;
   readonly tickets: number;
@@ -180,6 +190,18 @@ export interface Store {
 
   /** Marks a delivery id as processed; false if any instance already did (answer it once). */
   claim(id: string, at: number): Promise<boolean>;
+
+  /**
+   * Records deliveries not seen before, holding each payload until `finish`; resolves to the ids
+   * that were new (the others are replays). `leaseUntil` 0 lets any instance take one.
+   */
+  enqueue(deliveries: readonly WaitingDelivery[]): Promise<Set<string>>;
+  /** Takes up to `limit` of `channel`'s waiting deliveries that no one holds at `now`, oldest first, holding them until `leaseUntil`. */
+  takeWaiting(channel: Channel, now: number, leaseUntil: number, limit: number): Promise<WaitingDelivery[]>;
+  /** Drops the payloads of answered deliveries (their ids stay, against replays). */
+  finish(ids: readonly string[]): Promise<void>;
+  /** Lets any instance take these deliveries at once (this one will not answer them). */
+  release(ids: readonly string[]): Promise<void>;
 
   recordTurn(turn: TurnRecord): Promise<void>;
   recordFeedback(feedback: FeedbackRecord): Promise<void>;
@@ -218,7 +240,8 @@ export interface Store {
   forget(userKey: string): Promise<number>;
   /**
    * Deletes personal data older than `before` (questions, tickets closed before it, users idle
-   * since before it) and delivery ids older than `processedBefore`.
+   * since before it) and answered delivery ids older than `processedBefore`. A waiting delivery
+   * older than `before` goes too: past retention nothing of it is kept, answered or not.
    */
   purge(options: { before: number; processedBefore: number }): Promise<PurgeResult>;
 

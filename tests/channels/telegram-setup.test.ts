@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('Telegram set-up and long polling', () => {
   it('registers the webhook with its secret and the command menu in every language', async () => {
     fake.clear();
-    const config = { token: '1:abc', mode: 'webhook' as const, webhookSecret: 'x'.repeat(20), apiRoot: fake.url };
+    const config = { token: '1:abc', mode: 'webhook' as const, webhookSecret: 'x'.repeat(20), apiRoot: fake.url, apiDeadlineMs: 60_000 };
     await setupTelegram(config, 'https://jardam.example.org', '/telegram/webhook', engine.t);
     const hook = fake.calls.find((c) => c.method === 'setWebhook')!;
     expect(hook.body).toMatchObject({ url: 'https://jardam.example.org/telegram/webhook', secret_token: 'x'.repeat(20) });
@@ -36,7 +36,7 @@ describe('Telegram set-up and long polling', () => {
 
   it('gives the caseworkers’ group its own command menu, in the caseworkers’ language', async () => {
     fake.clear();
-    const config = { token: '1:abc', mode: 'polling' as const, apiRoot: fake.url };
+    const config = { token: '1:abc', mode: 'polling' as const, apiRoot: fake.url, apiDeadlineMs: 60_000 };
     await setupTelegram(config, undefined, '/telegram/webhook', engine.t, { chatId: '-100555', telegramIds: [], lang: 'ky' });
     const group = fake.calls.find((c) => c.method === 'setMyCommands' && c.body.scope)!;
     expect(group.body.scope).toEqual({ type: 'chat', chat_id: '-100555' });

@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTelegram, callbackUpdate, textUpdate, voiceUpdate } from '../helpers/fake-telegram.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { postUpdate, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
 import { realEngine } from '../helpers/kb.js';
 import { TELEGRAM_WEBHOOK_PATH } from '../../src/server/start.js';
 import { CALIBRATION } from '../../src/engine/decide.js';
 
-const SECRET = 'test-secret-token-0123456789';
+const SECRET = TELEGRAM_SECRET;
 const engine = realEngine();
 const t = engine.t;
 let fake: FakeTelegram;
 let app: TestServer;
 let user = 5000;
 
-async function post(update: Record<string, unknown>, secret: string | null = SECRET): Promise<number> {
-  const res = await fetch(`${app.url}${TELEGRAM_WEBHOOK_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
-    body: JSON.stringify(update),
-  });
-  await res.text();
-  return res.status;
-}
+const post = (update: Record<string, unknown>, secret: string | null = SECRET) => postUpdate(app, update, secret);
 
 const buttons = (message: Record<string, any>): { text: string; callback_data: string }[] => (message.reply_markup?.inline_keyboard ?? []).flat();
 
@@ -92,12 +84,7 @@ describe('Telegram webhook', () => {
       const text = 'документы для школы';
       const { reply } = engine.withCalibration(calibration).turn({ text }, {});
       expect(reply.kind).toBe('clarify');
-      const res = await fetch(`${asking.url}${TELEGRAM_WEBHOOK_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-        body: JSON.stringify(textUpdate(user, text)),
-      });
-      expect(res.status).toBe(200);
+      expect(await postUpdate(asking, textUpdate(user, text))).toBe(200);
       const [clarify] = fake.sent();
       expect(clarify!.text).toContain(engine.t('ru', 'clarify.pick'));
       expect(buttons(clarify!).map((b) => b.callback_data)).toEqual(reply.options.map((o) => o.action));

@@ -47,6 +47,8 @@ async function post(update: Record<string, unknown>): Promise<number> {
     body: JSON.stringify(update),
   });
   await res.text();
+  // The 200 comes once the update is stored; its reply follows.
+  await server.telegram!.inbox!.idle();
   return res.status;
 }
 

@@ -27,6 +27,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   const raw = JSON.stringify(body);
   const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
   await res.text();
+  await app.settled();
   return res.status;
 }
 const tg = (update: Record<string, unknown>) => post(TELEGRAM_WEBHOOK_PATH, update, { 'x-telegram-bot-api-secret-token': SECRET });

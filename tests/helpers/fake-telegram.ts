@@ -1,7 +1,7 @@
 /**
  * A fake Telegram Bot API on loopback: answers the methods Jardam calls, records every call,
- * and can be told to fail the next calls of a method (429 with retry_after, or 500) or to hang
- * on them (answer only after a delay, as a stalled API does).
+ * and can be told to fail the next calls of a method (429 with retry_after, or 500), to hang on
+ * them (answer only after a delay, as a stalled API does) or to cut their connection.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 
@@ -14,6 +14,7 @@ export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   private readonly failures = new Map<string, { status: number; retryAfter?: number }[]>();
   private readonly delays = new Map<string, number[]>();
+  private readonly drops = new Map<string, true[]>();
   /** Calls hanging on `delayNext`, cut off by `stop`. */
   private readonly hanging = new Map<ServerResponse, ApiCall>();
   private server!: Server;
@@ -29,6 +30,12 @@ export class FakeTelegram {
       const method = (req.url ?? '').split('/').pop() ?? '';
       const raw = Buffer.concat(chunks).toString('utf8');
       const body = raw ? JSON.parse(raw) : {};
+      if (this.drops.get(method)?.shift()) {
+        // A network failure: the connection is cut with no answer at all.
+        this.calls.push({ method: `${method}:dropped`, body });
+        res.socket?.destroy();
+        return;
+      }
       const delay = this.delays.get(method)?.shift();
       if (delay !== undefined && !(await this.hang(delay, res, { method, body }))) {
         // The client gave up before the answer: the API dropped this call, nothing was sent.
@@ -77,6 +84,11 @@ export class FakeTelegram {
    */
   delayNext(method: string, count: number, ms: number): void {
     this.delays.set(method, [...(this.delays.get(method) ?? []), ...Array<number>(count).fill(ms)]);
+  }
+
+  /** The next `count` calls of `method` have their connection cut, as when the network fails; `reset` forgets earlier ones. */
+  dropNext(method: string, count: number, { reset = false } = {}): void {
+    this.drops.set(method, [...(reset ? [] : (this.drops.get(method) ?? [])), ...Array<true>(count).fill(true)]);
   }
 
   /** Calls hanging now (received, not answered yet). */

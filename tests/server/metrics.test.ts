@@ -12,7 +12,7 @@ import { ERROR_PLACES } from '../../src/server/metrics.js';
 import { TELEGRAM_WEBHOOK_PATH, WHATSAPP_WEBHOOK_PATH } from '../../src/server/start.js';
 import { FakeGraph, waTextPayload } from '../helpers/fake-graph.js';
 import { FakeTelegram, textUpdate } from '../helpers/fake-telegram.js';
-import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
+import { eventually, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
 
 const TOKEN = 'metrics-token-0123456789';
 const APP_SECRET = 'whatsapp-app-secret';
@@ -274,6 +274,34 @@ describe('/metrics', () => {
     // The messages were handled all the same (the reply is what failed to go out).
     expect(messages(seen.m)).toEqual({ 'telegram/answer/ru': 1, 'whatsapp/answer/ru': 1 });
     expect(value(seen.m, 'jardam_errors_total', { where: 'conversation' })).toBe(0);
+  });
+
+  it('shows the Telegram updates accepted and not answered yet', async () => {
+    const telegram = await new FakeTelegram().start();
+    cleanup.push(() => telegram.stop());
+    app = await startTestServer({
+      WEB_CHAT: 'false',
+      TELEGRAM_BOT_TOKEN: '123456:TEST-token',
+      TELEGRAM_MODE: 'webhook',
+      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+      TELEGRAM_API_ROOT: telegram.url,
+      PUBLIC_URL: 'https://jardam.example.org',
+    });
+    expect(value((await scrape(app.url)).metrics, 'jardam_deliveries_waiting', { channel: 'telegram' })).toBe(0);
+    // Telegram is slow: the first reply hangs, and one family's next messages wait their turn.
+    telegram.delayNext('sendMessage', 1, 1_500);
+    for (const text of ['что такое линия 1899', 'что такое линия 111', 'спасибо']) {
+      const res = await fetch(`${app.url}${TELEGRAM_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET },
+        body: JSON.stringify(textUpdate(6100, text)),
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(value((await scrape(app.url)).metrics, 'jardam_deliveries_waiting', { channel: 'telegram' })).toBe(3);
+    await app.settled();
+    expect(telegram.sent()).toHaveLength(3);
+    expect(value((await scrape(app.url)).metrics, 'jardam_deliveries_waiting', { channel: 'telegram' })).toBe(0);
   });
 
   it('holds no message text, user id, phone number or user key', async () => {

@@ -5,12 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, callbackUpdate, textUpdate } from '../helpers/fake-telegram.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { postUpdate, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres.js';
 import { realEngine } from '../helpers/kb.js';
-import { TELEGRAM_WEBHOOK_PATH } from '../../src/server/start.js';
 
-const SECRET = 'test-secret-token-0123456789';
+const SECRET = TELEGRAM_SECRET;
 const t = realEngine().t;
 let schema: TestSchema;
 let telegram: FakeTelegram;
@@ -29,15 +28,7 @@ const env = () => ({
   WATCH_KNOWLEDGE: 'false',
 });
 
-async function post(server: TestServer, update: Record<string, unknown>): Promise<number> {
-  const res = await fetch(`${server.url}${TELEGRAM_WEBHOOK_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify(update),
-  });
-  await res.text();
-  return res.status;
-}
+const post = (server: TestServer, update: Record<string, unknown>) => postUpdate(server, update);
 
 beforeAll(async () => {
   schema = await createTestSchema();

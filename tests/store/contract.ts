@@ -81,6 +81,40 @@ export function storeContract(name: string, database: () => Promise<TestDatabase
       expect(raced.filter(Boolean)).toHaveLength(1);
     });
 
+    it('holds waiting deliveries: new ones once, taken by one instance at a time, until answered', async () => {
+      const second = await another();
+      const delivery = (id: string, at: number, leaseUntil = 0) => ({ id, channel: 'telegram' as const, payload: JSON.stringify({ update_id: id }), at, leaseUntil });
+      expect(await store.enqueue([delivery('tg:1', T0, T0 + 60_000), delivery('tg:2', T0 + 1), delivery('tg:3', T0 + 2)])).toEqual(new Set(['tg:1', 'tg:2', 'tg:3']));
+      // A replay is refused by either instance, and by the older claim too.
+      expect(await second.enqueue([delivery('tg:2', T0 + 5), delivery('tg:4', T0 + 6)])).toEqual(new Set(['tg:4']));
+      expect(await store.claim('tg:4', T0)).toBe(false);
+      await store.claim('tg:5', T0);
+      expect(await store.enqueue([delivery('tg:5', T0 + 7)])).toEqual(new Set());
+
+      // tg:1 is leased until T0 + 60 s: only the others can be taken, oldest first, by one instance each.
+      const [a, b] = await Promise.all([store.takeWaiting('telegram', T0 + 10, T0 + 300_000, 2), second.takeWaiting('telegram', T0 + 10, T0 + 300_000, 2)]);
+      const taken = [...a, ...b].map((d) => d.id);
+      expect(taken.sort()).toEqual(['tg:2', 'tg:3', 'tg:4']);
+      expect(a.map((d) => d.at)).toEqual([...a.map((d) => d.at)].sort((x, y) => x - y));
+      expect([...a, ...b].find((d) => d.id === 'tg:2')).toEqual({ ...delivery('tg:2', T0 + 1), leaseUntil: T0 + 300_000 });
+      expect(await store.takeWaiting('whatsapp', T0 + 10, T0 + 300_000, 10)).toEqual([]);
+      expect(await store.takeWaiting('telegram', T0 + 20, T0 + 300_000, 10)).toEqual([]);
+      // Once the lease is over (the instance holding tg:1 died), anyone takes it.
+      expect((await second.takeWaiting('telegram', T0 + 60_001, T0 + 400_000, 10)).map((d) => d.id)).toEqual(['tg:1']);
+
+      // Answered: the payload is gone, the id stays against replays. Released: taken again at once.
+      await store.finish(['tg:1', 'tg:2', 'tg:3']);
+      await store.release(['tg:4', 'tg:1']);
+      expect((await store.takeWaiting('telegram', T0 + 30, T0 + 300_000, 10)).map((d) => d.id)).toEqual(['tg:4']);
+      expect(await store.enqueue([delivery('tg:1', T0 + 40)])).toEqual(new Set());
+      // The retention purge drops answered ids after their time, and any payload past retention.
+      await store.finish(['tg:4']);
+      await store.enqueue([delivery('tg:old', T0 - 100 * DAY)]);
+      const purged = await store.purge({ before: T0 - 90 * DAY, processedBefore: T0 + 100 });
+      expect(purged.processed).toBe(6);
+      expect(await store.takeWaiting('telegram', T0 + 50, T0 + 300_000, 10)).toEqual([]);
+    });
+
     it('counts turns and feedback by week, channel, language, country, kind and topic', async () => {
       const turn = { channel: 'telegram', lang: 'ru', country: 'KZ', kind: 'answer', entry: 'school-enrollment-kz', topic: 'school-enrollment' } as const;
       await store.recordTurn({ ...turn, at: T0 });

@@ -1,9 +1,11 @@
 /**
  * Telegram with grammY: commands, text, button presses and media, all through the shared
- * conversation. Webhook mode (secret token checked by grammY) or long polling with the runner;
- * 429 and 5xx answers from Telegram, and calls that time out, are retried by the auto-retry plugin.
+ * conversation. Webhook mode (the update is stored and acknowledged at once, then answered from
+ * the inbox) or long polling with the runner; 429 and 5xx answers from Telegram, and calls that
+ * time out, are retried by the auto-retry plugin.
  */
-import { Bot, webhookCallback, type Context, type Transformer } from 'grammy';
+import { Bot, BotError, type Context, type Transformer } from 'grammy';
+import { z } from 'zod';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Logger } from 'pino';
@@ -13,9 +15,11 @@ import type { Inbound } from '../../engine/types.js';
 import type { Translate } from '../../engine/i18n.js';
 import { HttpError, readBody, requireJson, type Handler } from '../../server/http.js';
 import { sameSecret } from '../constant-time.js';
-import type { ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
 import type { Deduplicator } from '../dedupe.js';
+import { Inbox } from '../inbox.js';
+import type { Store } from '../../store/types.js';
+import type { StorageGuard } from '../../store/deadline.js';
 import type { FamilyDelivery } from '../../handoff/types.js';
 import { installCaseworkers, type CaseworkerDeps } from './caseworkers.js';
 import { renderTelegram } from './render.js';
@@ -49,6 +53,10 @@ export interface TelegramDeps {
   readonly t: () => Translate;
   readonly log: Logger;
   readonly dedupe: Deduplicator;
+  /** Holds webhook updates until they are answered. */
+  readonly store: Store;
+  /** Deadlines for storing an update, shared with the conversation. */
+  readonly guard?: StorageGuard;
   /** Caseworker commands, ticket buttons and the caseworkers' group, when handoff is set up. */
   readonly caseworkers?: Omit<CaseworkerDeps, 'bot'>;
 }
@@ -59,14 +67,16 @@ export interface TelegramChannel {
   readonly delivery: FamilyDelivery;
   /** The webhook endpoint's handler (webhook mode only). */
   readonly webhook?: Handler;
+  /** Webhook updates accepted and not answered yet (webhook mode only). */
+  readonly inbox?: Inbox<Update>;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops long polling, then answers the updates held (webhook mode) for up to `timeoutMs`. */
+  stop(timeoutMs: number): Promise<void>;
 }
 
 /**
  * How long one Bot API call may take. grammY waits 500 s by default, so a stalled API would hold
- * a reply for minutes, past the webhook's deadline and any graceful shutdown. Short enough that a
- * timed-out call plus auto-retry's first 3 s pause still finish within the webhook's 9 s.
+ * a reply for minutes, past any graceful shutdown and the inbox's lease.
  */
 const API_CALL_TIMEOUT_MS = 5_000;
 
@@ -84,43 +94,45 @@ function callTimeout(ms: number): Transformer {
 /** Telegram's updates are small; anything bigger is not from Telegram. */
 const UPDATE_BODY_LIMIT = 1024 * 1024;
 
+/** What the webhook checks of an update; grammY reads the rest. */
+const UpdateShape = z.looseObject({ update_id: z.number().int() });
+
+function readUpdate(json: string): Update {
+  return UpdateShape.parse(JSON.parse(json)) as unknown as Update;
+}
+
+/** The chat an update belongs to, so one chat's updates are answered in order. */
+function chatOf(update: Update): string {
+  const chat = update.message?.chat.id ?? update.callback_query?.message?.chat.id ?? update.callback_query?.from.id;
+  return chat === undefined ? `update:${update.update_id}` : String(chat);
+}
+
 /**
  * The webhook endpoint: the secret token is checked first (401), then the body is read with a
- * size limit (413) and must be a JSON update (400), so a broken request never reaches grammY and
- * is never retried by Telegram as a server error.
+ * size limit (413) and must be a JSON update (400), so a broken request is never retried by
+ * Telegram as a server error. A good update is stored, and the 200 goes back at once: Telegram
+ * never waits on the engine, and a reply being worked on survives a crash.
  */
-function webhookHandler(bot: Bot, secret: string, handling: WeakMap<Update, Promise<unknown>>): Handler {
-  const callback = webhookCallback(
-    bot,
-    (update: Update, res: ServerResponse) => ({
-      update,
-      header: secret,
-      end: () => res.end(),
-      respond: (json: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(json),
-      unauthorized: () => res.writeHead(401).end(),
-    }),
-    { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 9_000 },
-  );
+function webhookHandler(inbox: Inbox<Update>, secret: string, botId: string): Handler {
   return async (req, res) => {
     const header = req.headers['x-telegram-bot-api-secret-token'];
     if (typeof header !== 'string' || !sameSecret(header, secret)) throw new HttpError(401, 'wrong secret token');
     requireJson(req);
     const raw = await readBody(req, UPDATE_BODY_LIMIT);
-    let update: unknown;
+    let update: Update;
     try {
-      update = JSON.parse(raw.toString('utf8'));
+      update = readUpdate(raw.toString('utf8'));
     } catch {
-      throw new HttpError(400, 'malformed JSON');
-    }
-    if (typeof update !== 'object' || update === null || typeof (update as { update_id?: unknown }).update_id !== 'number') {
       throw new HttpError(400, 'not a Telegram update');
     }
-    await callback(update as Update, res);
-    // Past its 9 s grammY has answered Telegram, but the reply may still be on its way: the request
-    // stays in flight until it is done, so a graceful shutdown waits for it.
-    await handling.get(update as Update)?.catch(() => undefined);
+    // A replay is acknowledged too, and not answered again.
+    await inbox.accept(deliveryId(botId, update.update_id), update);
+    res.writeHead(200).end();
   };
 }
+
+/** One id per update and bot, whichever instance or mode receives it. */
+const deliveryId = (botId: string | number, updateId: number) => `telegram:${botId}:${updateId}`;
 
 export function createTelegram(deps: TelegramDeps): TelegramChannel {
   const { config, conversation, log } = deps;
@@ -129,18 +141,18 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
   // that hangs fails as a network error that auto-retry repeats with backoff.
   bot.api.config.use(callTimeout(API_CALL_TIMEOUT_MS));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
+  // Installed last, so it sits outside auto-retry and bounds all its attempts and pauses together:
+  // auto-retry repeats network errors without end, and a reply held past the inbox's lease would
+  // be answered a second time by another instance. Past the deadline it is given up and logged.
+  bot.api.config.use(callTimeout(config.apiDeadlineMs));
 
-  // Each update's whole handling, for the webhook to wait on after its deadline.
-  const handling = new WeakMap<Update, Promise<unknown>>();
-  bot.use((ctx, next) => {
-    const work = next();
-    handling.set(ctx.update, work);
-    return work;
-  });
-  // Telegram re-sends an update it thinks we missed; answer each one once, whichever instance gets it.
-  bot.use(async (ctx, next) => {
-    if (await deps.dedupe.firstTime(`telegram:${ctx.me.id}:${ctx.update.update_id}`)) await next();
-  });
+  // Telegram re-sends an update it thinks we missed; answer each one once, whichever instance gets
+  // it. In webhook mode the inbox has refused the replay already.
+  if (config.mode === 'polling') {
+    bot.use(async (ctx, next) => {
+      if (await deps.dedupe.firstTime(deliveryId(ctx.me.id, ctx.update.update_id))) await next();
+    });
+  }
   if (deps.caseworkers) installCaseworkers({ ...deps.caseworkers, bot });
 
   const respond = async (ctx: Context, inbound: Inbound | { notice: string }) => {
@@ -171,6 +183,23 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
   bot.on([...MEDIA], (ctx) => respond(ctx, { notice: 'error.unsupported_media' }));
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
 
+  const inbox =
+    config.mode === 'webhook'
+      ? new Inbox<Update>({
+          channel: 'telegram',
+          store: deps.store,
+          log,
+          ...(deps.guard ? { guard: deps.guard } : {}),
+          // As the runner does: a failed update goes to the bot's error handler.
+          handle: (update) => bot.handleUpdate(update).catch((err: unknown) => (err instanceof BotError ? bot.errorHandler(err) : Promise.reject(err))),
+          parse: readUpdate,
+          chatOf,
+          urgent: (update) => update.message?.text !== undefined && conversation.urgent(update.message.text),
+        })
+      : undefined;
+  // The bot's id is the token's first part: known before grammY has asked Telegram who it is.
+  const botId = config.token.split(':')[0]!;
+
   let runner: RunnerHandle | undefined;
   return {
     bot,
@@ -180,14 +209,16 @@ export function createTelegram(deps: TelegramDeps): TelegramChannel {
         return 'sent';
       },
     },
-    ...(config.mode === 'webhook' ? { webhook: webhookHandler(bot, config.webhookSecret!, handling) } : {}),
+    ...(inbox ? { inbox, webhook: webhookHandler(inbox, config.webhookSecret!, botId) } : {}),
     async start() {
       await bot.init();
+      inbox?.start();
       if (config.mode === 'polling') runner = run(bot);
       log.info({ channel: 'telegram', mode: config.mode, bot: bot.botInfo.username }, 'telegram ready');
     },
-    async stop() {
+    async stop(timeoutMs) {
       if (runner?.isRunning()) await runner.stop();
+      await inbox?.drain(timeoutMs);
     },
   };
 }

@@ -1,0 +1,294 @@
+/**
+ * Deliveries between a webhook's 200 and their reply. The webhook only stores a delivery and
+ * answers at once, so the platform never waits on the engine and never re-sends for slowness;
+ * the replies are worked out here, a few at a time, one at a time per chat, and emergencies go
+ * first whenever others are waiting.
+ *
+ * The payload stays in the database until the reply is sent, under a lease: if this process dies,
+ * any instance (or this one, restarted) takes it when the lease runs out. Beyond `held` deliveries
+ * in memory, new ones wait in the database only, so a flood costs disk, not memory. When the
+ * database cannot be reached, deliveries are kept in memory instead: a message is never dropped
+ * for it.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/types.js';
+import { SHORT_STORAGE_DEADLINE_MS, StorageGuard } from '../store/deadline.js';
+import type { Channel } from '../types.js';
+
+export interface InboxOptions<T> {
+  readonly channel: Channel;
+  readonly store: Pick<Store, 'enqueue' | 'takeWaiting' | 'finish' | 'release'>;
+  readonly log: Logger;
+  /** Answers one delivery. A failure is logged and not repeated: the API calls inside it have their own retries. */
+  readonly handle: (payload: T) => Promise<unknown>;
+  /** Reads a stored payload back; throws on one that is not a delivery. */
+  readonly parse: (json: string) => T;
+  /** The chat a delivery belongs to: one chat's deliveries are answered in the order they came. */
+  readonly chatOf: (payload: T) => string;
+  /** Whether a delivery is an emergency; asked only when others are waiting, to put it first. */
+  readonly urgent: (payload: T) => boolean;
+  /**
+   * Deliveries worked on at once. The engine runs one at a time anyway; this bounds the replies
+   * waiting on the platform's API together (a few hundred ms each from Central Asia).
+   */
+  readonly concurrency?: number;
+  /** Deliveries kept in memory; the rest wait in the database. */
+  readonly held?: number;
+  /** How long a delivery taken by this instance is its own; far above the time one reply takes. */
+  readonly leaseMs?: number;
+  /** Deadlines for storage calls, shared with the conversation; one of its own by default. */
+  readonly guard?: StorageGuard;
+  /** How often the database is asked for deliveries no one holds (left by a stopped instance). */
+  readonly pollMs?: number;
+  readonly now?: () => number;
+}
+
+interface Held<T> {
+  readonly id: string;
+  readonly payload: T;
+  readonly chat: string;
+  /** False when it was kept in memory only (the database was unreachable). */
+  readonly durable: boolean;
+}
+
+interface Arriving<T> {
+  readonly id: string;
+  readonly payload: T;
+  readonly resolve: (added: boolean) => void;
+}
+
+/** Ids of deliveries seen while the database was unreachable, against replays. */
+const REMEMBERED = 10_000;
+
+export class Inbox<T> {
+  private readonly urgentQueue: Held<T>[] = [];
+  private readonly queue: Held<T>[] = [];
+  private readonly busyChats = new Set<string>();
+  private readonly remembered = new Set<string>();
+  private arriving: Arriving<T>[] = [];
+  private finished: string[] = [];
+  private running = 0;
+  /** Deliveries may be waiting in the database for this instance to take. */
+  private spilled = true;
+  private pulling: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stepping = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly concurrency: number;
+  private readonly held: number;
+  private readonly leaseMs: number;
+  private readonly now: () => number;
+  private readonly guard: StorageGuard;
+
+  constructor(private readonly options: InboxOptions<T>) {
+    this.concurrency = options.concurrency ?? 64;
+    this.held = options.held ?? 1000;
+    this.leaseMs = options.leaseMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+    this.guard = options.guard ?? new StorageGuard();
+  }
+
+  /** Stores a delivery; resolves once it is safe to answer the webhook: true if new, false for a replay. */
+  accept(id: string, payload: T): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.arriving.push({ id, payload, resolve });
+      // Deliveries arriving together are written in one statement (one commit).
+      if (this.arriving.length === 1) setImmediate(() => void this.store());
+    });
+  }
+
+  /** Starts answering: what is held, then what waits in the database, checked again every `pollMs`. */
+  start(): void {
+    this.started = true;
+    this.timer = setInterval(() => {
+      void this.flushFinished();
+      void this.pull();
+    }, this.options.pollMs ?? 5_000);
+    this.timer.unref();
+    this.pump();
+  }
+
+  /** Deliveries held in memory, not answered yet (for metrics). */
+  get waiting(): number {
+    return this.queue.length + this.urgentQueue.length + this.running;
+  }
+
+  /** Resolves when nothing is arriving, held or being answered. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking deliveries from the database and answers what is held, for up to `timeoutMs`.
+   * What is left is handed back to the database for any instance to take.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    const left = [...this.urgentQueue.splice(0), ...this.queue.splice(0)].filter((h) => h.durable).map((h) => h.id);
+    if (left.length > 0) {
+      this.options.log.warn({ channel: this.options.channel, left: left.length }, 'stopping with deliveries not answered: left for the next start');
+      await this.options.store.release(left).catch((err: unknown) => this.options.log.error({ err }, 'deliveries could not be handed back'));
+    }
+    await this.flushFinished();
+  }
+
+  private isIdle(): boolean {
+    return this.arriving.length === 0 && this.running === 0 && this.queue.length === 0 && this.urgentQueue.length === 0;
+  }
+
+  private async store(): Promise<void> {
+    const arriving = this.arriving.splice(0);
+    const firsts = new Map<string, Arriving<T>>();
+    for (const a of arriving) if (!firsts.has(a.id)) firsts.set(a.id, a);
+    const now = this.now();
+    // Emergencies are looked for only when they would otherwise wait behind others.
+    const backlog = this.waiting + firsts.size > this.concurrency;
+    let room = this.held - this.queue.length;
+    const plans = [...firsts.values()].map((a) => {
+      const urgent = backlog && this.options.urgent(a.payload);
+      const keep = !this.closed && (urgent || room-- > 0);
+      return { a, urgent, keep };
+    });
+    let added: Set<string>;
+    let durable = true;
+    try {
+      const deliveries = plans.map(({ a, keep }) => ({ id: a.id, channel: this.options.channel, payload: JSON.stringify(a.payload), at: now, leaseUntil: keep ? now + this.leaseMs : 0 }));
+      // A database that hangs must not hold the webhook's answer: past a short deadline, memory.
+      added = await this.guard.call(() => {
+        const writing = this.options.store.enqueue(deliveries);
+        void writing.then(
+          // Stored after all, too late: they are answered from memory, so nobody must take them again.
+          (late) => {
+            if (!durable) for (const id of late) this.finishLater(id);
+          },
+          () => undefined,
+        );
+        return writing;
+      }, SHORT_STORAGE_DEADLINE_MS);
+    } catch (err) {
+      this.options.log.warn({ err, channel: this.options.channel }, 'deliveries kept in memory: the database is unreachable');
+      durable = false;
+      added = new Set(plans.filter(({ a }) => this.rememberOnce(a.id)).map(({ a }) => a.id));
+    }
+    for (const { a, urgent, keep } of plans) {
+      const isNew = added.has(a.id);
+      if (isNew && (keep || !durable)) this.hold({ id: a.id, payload: a.payload, chat: this.options.chatOf(a.payload), durable }, urgent);
+      else if (isNew) this.spilled = true;
+    }
+    for (const a of arriving) a.resolve(firsts.get(a.id) === a && added.has(a.id));
+    this.pump();
+  }
+
+  private rememberOnce(id: string): boolean {
+    if (this.remembered.has(id)) return false;
+    this.remembered.add(id);
+    if (this.remembered.size > REMEMBERED) this.remembered.delete(this.remembered.values().next().value!);
+    return true;
+  }
+
+  private hold(item: Held<T>, urgent: boolean): void {
+    (urgent ? this.urgentQueue : this.queue).push(item);
+  }
+
+  /**
+   * Starts the next delivery on a later turn of the event loop, one per turn: a backlog never
+   * keeps requests (new webhooks, health checks, the web chat) waiting behind it.
+   */
+  private pump(): void {
+    if (!this.stepping) {
+      this.stepping = true;
+      setImmediate(() => this.step());
+    }
+  }
+
+  private step(): void {
+    this.stepping = false;
+    const next = this.started && this.running < this.concurrency ? this.next() : undefined;
+    if (next) {
+      this.running++;
+      this.busyChats.add(next.chat);
+      void this.answer(next);
+      this.pump();
+    }
+    if (this.spilled && this.started && !this.closed && this.queue.length < this.held / 2) void this.pull();
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** The first held delivery whose chat is not being answered already; emergencies first. */
+  private next(): Held<T> | undefined {
+    for (const queue of [this.urgentQueue, this.queue]) {
+      const i = queue.findIndex((h) => !this.busyChats.has(h.chat));
+      if (i >= 0) return queue.splice(i, 1)[0];
+    }
+    return undefined;
+  }
+
+  private async answer(item: Held<T>): Promise<void> {
+    try {
+      await this.options.handle(item.payload);
+    } catch (err) {
+      this.options.log.error({ err, channel: this.options.channel }, 'delivery failed');
+    } finally {
+      this.running--;
+      this.busyChats.delete(item.chat);
+      if (item.durable) this.finishLater(item.id);
+      this.pump();
+    }
+  }
+
+  private finishLater(id: string): void {
+    this.finished.push(id);
+    if (this.finished.length === 1) setImmediate(() => void this.flushFinished());
+  }
+
+  /** Drops answered payloads; on failure they are tried again at the next poll. */
+  private async flushFinished(): Promise<void> {
+    const ids = this.finished.splice(0);
+    if (ids.length === 0) return;
+    try {
+      await this.options.store.finish(ids);
+    } catch (err) {
+      this.finished.push(...ids);
+      this.options.log.warn({ err, channel: this.options.channel }, 'answered deliveries not marked yet');
+    }
+  }
+
+  /** Takes deliveries no one holds from the database, as many as there is room for. */
+  private pull(): Promise<void> {
+    if (!this.started || this.closed) return Promise.resolve();
+    this.pulling ??= (async () => {
+      const room = this.held - this.queue.length;
+      if (room <= 0) return;
+      const now = this.now();
+      try {
+        const taken = await this.options.store.takeWaiting(this.options.channel, now, now + this.leaseMs, room);
+        this.spilled = taken.length === room;
+        const backlog = this.waiting + taken.length > this.concurrency;
+        for (const d of taken) {
+          let payload: T;
+          try {
+            payload = this.options.parse(d.payload);
+          } catch (err) {
+            this.options.log.error({ err, channel: this.options.channel }, 'a stored delivery cannot be read: dropped');
+            this.finishLater(d.id);
+            continue;
+          }
+          this.hold({ id: d.id, payload, chat: this.options.chatOf(payload), durable: true }, backlog && this.options.urgent(payload));
+        }
+      } catch (err) {
+        // Left to the next poll, rather than asked again at once.
+        this.spilled = false;
+        this.options.log.warn({ err, channel: this.options.channel }, 'waiting deliveries cannot be read now');
+      }
+    })().finally(() => {
+      this.pulling = undefined;
+      this.pump();
+    });
+    return this.pulling;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The inbox between a webhook's 200 and the reply, on a real SQLite file: replays refused,
+ * emergencies ahead of a backlog, one chat in order, a flood held on disk rather than in memory,
+ * deliveries of a stopped or crashed instance answered by the next, and memory when the database
+ * is gone.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Inbox, type InboxOptions } from '../../src/channels/inbox.js';
+import { createLogger } from '../../src/server/logger.js';
+import { SqlStore } from '../../src/store/sql-store.js';
+import { openSqlite } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/types.js';
+
+interface Message {
+  readonly chat: string;
+  readonly text: string;
+}
+
+const log = createLogger('silent');
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
+});
+
+async function openStoreAt(file: string): Promise<Store> {
+  const store = await SqlStore.open(openSqlite(file));
+  stores.push(store);
+  return store;
+}
+
+const freshFile = () => join(mkdtempSync(join(tmpdir(), 'jardam-inbox-')), 'jardam.sqlite');
+
+/** An inbox whose replies are recorded, each taking `ms` (a reply waiting on the platform's API). */
+function inbox(store: InboxOptions<Message>['store'], options: Partial<InboxOptions<Message>> & { ms?: number } = {}) {
+  const answered: string[] = [];
+  let running = 0;
+  let mostAtOnce = 0;
+  const box = new Inbox<Message>({
+    channel: 'telegram',
+    store,
+    log,
+    handle: async (m) => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((r) => setTimeout(r, options.ms ?? 0));
+      answered.push(m.text);
+      running--;
+    },
+    parse: (json) => JSON.parse(json) as Message,
+    chatOf: (m) => m.chat,
+    urgent: (m) => m.text.startsWith('HELP'),
+    pollMs: 50,
+    ...options,
+  });
+  return { box, answered, mostAtOnce: () => mostAtOnce };
+}
+
+describe('Inbox', () => {
+  it('acknowledges a delivery once stored, answers it, and refuses a replay', async () => {
+    const store = await openStoreAt(freshFile());
+    const { box, answered } = inbox(store);
+    box.start();
+    expect(await box.accept('tg:1', { chat: 'a', text: 'one' })).toBe(true);
+    expect(await Promise.all([box.accept('tg:2', { chat: 'a', text: 'two' }), box.accept('tg:2', { chat: 'a', text: 'two' })])).toEqual([true, false]);
+    await box.idle();
+    expect(await box.accept('tg:1', { chat: 'a', text: 'one' })).toBe(false);
+    await box.idle();
+    expect(answered).toEqual(['one', 'two']);
+    await box.drain(1000);
+    // Answered: nothing is left waiting in the database.
+    expect(await store.takeWaiting('telegram', Date.now() + 10 * 60_000, 0, 10)).toEqual([]);
+  });
+
+  it('puts an emergency ahead of a backlog, and keeps each chat in order', async () => {
+    const store = await openStoreAt(freshFile());
+    const { box, answered, mostAtOnce } = inbox(store, { concurrency: 2, ms: 5 });
+    const accepted = Array.from({ length: 30 }, (_, i) => box.accept(`tg:${i}`, { chat: `c${i % 3}`, text: `q${i}` }));
+    accepted.push(box.accept('tg:help', { chat: 'c9', text: 'HELP now' }));
+    await Promise.all(accepted);
+    box.start();
+    await box.idle();
+    expect(answered[0]).toBe('HELP now');
+    expect(answered).toHaveLength(31);
+    for (const chat of [0, 1, 2]) {
+      const mine = answered.filter((t) => t.startsWith('q') && Number(t.slice(1)) % 3 === chat);
+      expect(mine).toEqual([...mine].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))));
+    }
+    expect(mostAtOnce()).toBe(2);
+    await box.drain(1000);
+  });
+
+  it('keeps a flood beyond what it holds in the database, and answers all of it', async () => {
+    const store = await openStoreAt(freshFile());
+    const { box, answered } = inbox(store, { held: 10, concurrency: 4 });
+    const ids = Array.from({ length: 200 }, (_, i) => `tg:${i}`);
+    expect((await Promise.all(ids.map((id, i) => box.accept(id, { chat: `c${i}`, text: id })))).every(Boolean)).toBe(true);
+    // Held in memory: no more than `held`; the rest waits on disk.
+    expect(box.waiting).toBeLessThanOrEqual(10);
+    box.start();
+    const deadline = Date.now() + 10_000;
+    while (answered.length < 200 && Date.now() < deadline) {
+      expect(box.waiting).toBeLessThanOrEqual(10 + 4);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect([...answered].sort()).toEqual([...ids].sort());
+    await box.drain(1000);
+  });
+
+  it('hands what it could not answer back at shutdown, and the next instance answers it at once', async () => {
+    const file = freshFile();
+    const first = inbox(await openStoreAt(file), { concurrency: 1, ms: 100 });
+    first.box.start();
+    await Promise.all(Array.from({ length: 5 }, (_, i) => first.box.accept(`tg:${i}`, { chat: 'a', text: `m${i}` })));
+    await first.box.drain(150);
+    expect(first.answered.length).toBeGreaterThanOrEqual(1);
+    expect(first.answered.length).toBeLessThan(5);
+
+    const second = inbox(await openStoreAt(file));
+    second.box.start();
+    const deadline = Date.now() + 5_000;
+    while (first.answered.length + second.answered.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Every message answered once in all, still in order.
+    expect([...first.answered, ...second.answered]).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    await second.box.drain(1000);
+  });
+
+  it('answers what a crashed instance held once its lease runs out, and not before', async () => {
+    const file = freshFile();
+    let now = Date.now();
+    const crashed = inbox(await openStoreAt(file), { now: () => now, leaseMs: 60_000 });
+    // Accepted and stored, never started: the process died before answering.
+    expect(await crashed.box.accept('tg:1', { chat: 'a', text: 'lost?' })).toBe(true);
+
+    const next = inbox(await openStoreAt(file), { now: () => now, leaseMs: 60_000 });
+    next.box.start();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(next.answered).toEqual([]);
+    now += 60_001;
+    const deadline = Date.now() + 5_000;
+    while (next.answered.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(next.answered).toEqual(['lost?']);
+    expect(crashed.answered).toEqual([]);
+    await next.box.drain(1000);
+  });
+
+  it('keeps deliveries in memory when the database is gone, and still refuses a replay', async () => {
+    const store = await openStoreAt(freshFile());
+    await store.close();
+    const { box, answered } = inbox(store);
+    box.start();
+    expect(await box.accept('tg:1', { chat: 'a', text: 'HELP' })).toBe(true);
+    expect(await box.accept('tg:1', { chat: 'a', text: 'HELP' })).toBe(false);
+    expect(await box.accept('tg:2', { chat: 'a', text: 'two' })).toBe(true);
+    await box.idle();
+    expect(answered).toEqual(['HELP', 'two']);
+    await box.drain(100);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Faults: the database is gone for a while, through a proxy in front of the real PostgreSQL.
+ * First it refuses every connection (down, restarting), then it hangs (a partition: connections
+ * open, no answer). Through both, every Telegram message gets one reply, an emergency within a
+ * second, and when the database is back the server writes to it again, without a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTelegram, callbackUpdate, textUpdate } from '../helpers/fake-telegram.js';
+import { eventually, postUpdate, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
+import { createTestSchema, type TestSchema } from '../helpers/postgres.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { realEngine } from '../helpers/kb.js';
+import { openStore } from '../../src/store/open.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const engine = realEngine();
+const EMERGENCY = engine.kb.replies.emergency.text.ru.trim().split('\n')[0]!;
+const OUTAGE_MS = 6_000;
+const FAMILIES = 6;
+
+let schema: TestSchema;
+let proxy: TcpProxy;
+let telegram: FakeTelegram;
+let app: TestServer;
+
+beforeAll(async () => {
+  schema = await createTestSchema();
+  const target = new URL(schema.url);
+  proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
+  telegram = await new FakeTelegram().start();
+  app = await startTestServer({
+    DATABASE_URL: proxy.through(schema.url),
+    TELEGRAM_BOT_TOKEN: '123456:TEST-token',
+    TELEGRAM_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+    TELEGRAM_API_ROOT: telegram.url,
+    PUBLIC_URL: 'https://jardam.example.org',
+    RATE_LIMIT_PER_MINUTE: '1000',
+    WEB_CHAT: 'false',
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await proxy?.stop();
+  await telegram?.stop();
+  await schema?.drop();
+});
+
+/** Families write (a third of it about danger) until `until`; what went wrong, and the slowest emergency reply. */
+async function traffic(until: number, firstUser: number) {
+  const problems: string[] = [];
+  let slowestEmergencyMs = 0;
+  let messages = 0;
+  const family = async (user: number) => {
+    for (let n = 0; Date.now() < until; n++) {
+      const urgent = n % 3 === 2;
+      const mine = () => telegram.sent().filter((m) => m.chat_id === user);
+      const before = mine().length;
+      const started = Date.now();
+      const status = await postUpdate(app, textUpdate(user, urgent ? 'муж бьет ребенка помогите' : n % 2 ? 'что такое линия 1899' : 'что такое линия 111'), TELEGRAM_SECRET, { settle: false });
+      // The time until this family's reply reaches Telegram, whatever the others wait for.
+      const took = (await eventually(() => (mine().length > before ? Date.now() : undefined), 15_000).catch(() => Infinity)) - started;
+      await app.settled();
+      messages++;
+      const replies = mine();
+      if (status !== 200) problems.push(`${user}#${n}: status ${status}`);
+      else if (replies.length !== before + 1) problems.push(`${user}#${n}: ${replies.length - before} replies`);
+      else if (urgent && !replies.at(-1)!.text.includes(EMERGENCY)) problems.push(`${user}#${n}: not the emergency reply`);
+      if (urgent) slowestEmergencyMs = Math.max(slowestEmergencyMs, took);
+    }
+  };
+  await Promise.all(Array.from({ length: FAMILIES }, (_, i) => family(firstUser + i)));
+  return { problems, slowestEmergencyMs, messages };
+}
+
+/** A new family's language, chosen through the server, read back by another store on the database. */
+async function writesLand(user: number): Promise<boolean> {
+  expect(await postUpdate(app, callbackUpdate(user, 'lang:ky'))).toBe(200);
+  const reader = await openStore({ databaseUrl: schema.url, dataDir: mkdtempSync(join(tmpdir(), 'jardam-reader-')) });
+  try {
+    return (await reader.getUser(app.server.keys.key({ channel: 'telegram', id: String(user) })))?.lang === 'ky';
+  } finally {
+    await reader.close();
+  }
+}
+
+describe('the database is unreachable for a while', () => {
+  it('refusing connections: every message answered once, emergencies at once, writes land again after', async () => {
+    expect(app.server.store.kind).toBe('postgres');
+    expect(await writesLand(93_000)).toBe(true);
+
+    await proxy.refuse();
+    const during = await traffic(Date.now() + OUTAGE_MS, 93_100);
+    await proxy.restore();
+
+    expect(during.messages).toBeGreaterThan(FAMILIES * 3);
+    expect(during.problems).toEqual([]);
+    expect(during.slowestEmergencyMs).toBeLessThan(1_000);
+    expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    // Connections are refused at once, so the store is tried again on the next message.
+    await expect.poll(() => writesLand(93_200 + Math.floor(Math.random() * 1000)), { timeout: 10_000, interval: 500 }).toBe(true);
+  }, 30_000);
+
+  it('hanging (no answer at all): every message answered once, emergencies within a second, writes land again after', async () => {
+    await proxy.blackhole();
+    const during = await traffic(Date.now() + OUTAGE_MS, 93_300);
+    await proxy.restore();
+
+    expect(during.messages).toBeGreaterThan(FAMILIES * 3);
+    expect(during.problems).toEqual([]);
+    // The first read waits out its short deadline; after that storage is skipped for a while.
+    expect(during.slowestEmergencyMs).toBeLessThan(1_000);
+    expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    // Storage is tried again after its pause, and the pool's stuck connections are replaced.
+    await expect.poll(() => writesLand(93_400 + Math.floor(Math.random() * 1000)), { timeout: 20_000, interval: 1_000 }).toBe(true);
+  }, 45_000);
+});
