@@ -1,6 +1,6 @@
 /**
  * The HTTP server: a small exact-path router, body reading with a size limit, health checks,
- * and graceful shutdown that stops accepting and lets requests and background work finish.
+ * and graceful shutdown that stops accepting and lets requests in flight finish.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -56,11 +56,9 @@ export interface HttpApp {
   readonly server: Server;
   /** Adds an endpoint (before or after listening). */
   route(route: Route): void;
-  /** Background work started by a request (e.g. a WhatsApp reply after the 200): shutdown waits for it. */
-  track(work: Promise<unknown>): void;
   listen(port: number, host: string): Promise<number>;
   /**
-   * Stop accepting, wait for requests and tracked work (up to `timeoutMs`), then close upgraded
+   * Stop accepting, wait for requests in flight (up to `timeoutMs`), then close upgraded
    * connections (websockets) with `closeUpgraded` and the server.
    */
   shutdown(timeoutMs: number, closeUpgraded?: () => Promise<void>): Promise<void>;
@@ -69,7 +67,6 @@ export interface HttpApp {
 export function createHttpApp(ready: () => boolean, log: Logger): HttpApp {
   const table = new Map<string, Handler>();
   const paths = new Set<string>();
-  const work = new Set<Promise<unknown>>();
   let inFlight = 0;
   let closing = false;
 
@@ -111,10 +108,6 @@ export function createHttpApp(ready: () => boolean, log: Logger): HttpApp {
       table.set(`${r.method} ${r.path}`, r.handler);
       paths.add(r.path);
     },
-    track(promise) {
-      work.add(promise);
-      void promise.catch(() => undefined).finally(() => work.delete(promise));
-    },
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -130,12 +123,12 @@ export function createHttpApp(ready: () => boolean, log: Logger): HttpApp {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + timeoutMs;
-      while ((inFlight > 0 || work.size > 0) && Date.now() < deadline) {
+      while (inFlight > 0 && Date.now() < deadline) {
         // Poll on a timer: waiting on already-settled work alone would starve the event loop.
         await new Promise((r) => setTimeout(r, 25));
         server.closeIdleConnections();
       }
-      if (inFlight > 0 || work.size > 0) log.warn({ inFlight, background: work.size }, 'shutdown timed out with work in flight');
+      if (inFlight > 0) log.warn({ inFlight }, 'shutdown timed out with work in flight');
       server.closeAllConnections();
       await closeUpgraded?.();
       await closed;

@@ -71,6 +71,7 @@ export class Metrics implements ConversationObserver {
   private readonly messages: Counter<'channel' | 'kind' | 'lang'>;
   private readonly duration: Histogram<'channel'>;
   private readonly errors: Counter<'where'>;
+  private readonly waiting = new Map<Channel, () => number>();
 
   constructor(private readonly deps: MetricsDeps) {
     const registers = [this.registry];
@@ -102,19 +103,21 @@ export class Metrics implements ConversationObserver {
       registers,
       collect: () => this.countTickets(gauge),
     });
-  }
-
-  /** Reports a channel's webhook deliveries not answered yet (those this instance holds in memory). */
-  watchWaiting(channel: Channel, waiting: () => number): void {
+    const waiting = this.waiting;
     new Gauge({
       name: 'jardam_deliveries_waiting',
       help: 'Webhook deliveries accepted and not answered yet that this instance holds in memory (at most 1000; under a flood more wait in the database)',
       labelNames: ['channel'],
-      registers: [this.registry],
+      registers,
       collect() {
-        this.set({ channel }, waiting());
+        for (const [channel, count] of waiting) this.set({ channel }, count());
       },
     });
+  }
+
+  /** Reports a channel's webhook deliveries not answered yet (those this instance holds in memory). */
+  watchWaiting(channel: Channel, waiting: () => number): void {
+    this.waiting.set(channel, waiting);
   }
 
   handled(message: HandledMessage): void {

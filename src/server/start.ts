@@ -131,21 +131,18 @@ export async function startServer(config: Config, options: StartOptions): Promis
       })
     : undefined;
   telegram?.bot.api.config.use(metrics.telegramSends());
-  const inbox = telegram?.inbox;
-  if (inbox) metrics.watchWaiting('telegram', () => inbox.waiting);
   if (telegram?.webhook) app.route({ method: 'POST', path: TELEGRAM_WEBHOOK_PATH, handler: telegram.webhook });
   if (telegram) desk.deliverOn('telegram', telegram.delivery);
   if (telegram && staff.chatId) desk.addBoard(telegramBoard({ bot: telegram.bot, desk, store, engine, chatId: staff.chatId, allowed: staff.telegramIds, lang: staff.lang }));
 
-  // Replies sent after a webhook's 200 are tracked so a graceful shutdown waits for them.
   const whatsapp = config.whatsapp
     ? createWhatsApp({
         config: config.whatsapp,
         conversation,
         t,
         log,
-        dedupe,
-        track: (w) => app.track(w),
+        store,
+        guard,
         graph: metrics.graphClient(config.whatsapp),
         lastInbound: async (contact) => (await store.getUser(keys.key({ channel: 'whatsapp', id: contact })))?.lastInboundAt,
       })
@@ -155,12 +152,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
     app.route({ method: 'POST', path: WHATSAPP_WEBHOOK_PATH, handler: whatsapp.receive });
     desk.deliverOn('whatsapp', whatsapp.delivery);
   }
+  for (const [channel, inbox] of [['telegram', telegram?.inbox], ['whatsapp', whatsapp?.inbox]] as const) {
+    if (inbox) metrics.watchWaiting(channel, () => inbox.waiting);
+  }
 
   const retention = startRetention({ store, days: config.retentionDays, log });
   const port = await app.listen(config.port, config.host);
   web?.attach(app.server);
   try {
     await telegram?.start();
+    whatsapp?.inbox.start();
   } catch (err) {
     retention.stop();
     knowledge.close();
@@ -193,7 +194,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
         const deadline = Date.now() + config.shutdownTimeoutMs;
         // Stop taking requests first, then answer the updates already accepted, in the same time.
         await app.shutdown(config.shutdownTimeoutMs, web?.close);
-        await telegram?.stop(Math.max(0, deadline - Date.now()));
+        const left = Math.max(0, deadline - Date.now());
+        await Promise.all([telegram?.stop(left), whatsapp?.inbox.drain(left)]);
         await store.close();
         log.info('server stopped');
       })();

@@ -88,7 +88,8 @@ async function deliver(url: string, headers: Record<string, string>, body: strin
 
 /** The server called itself stopped only after the last reply went out, and did not give up on any work. */
 function stoppedAfterLastReply(logs: readonly string[]): boolean {
-  return logs.lastIndexOf('server stopped') > logs.lastIndexOf('replied') && !logs.includes('shutdown timed out with work in flight');
+  const gaveUp = logs.includes('shutdown timed out with work in flight') || logs.includes('stopping with deliveries not answered: left for the next start');
+  return logs.lastIndexOf('server stopped') > logs.lastIndexOf('replied') && !gaveUp;
 }
 
 /**

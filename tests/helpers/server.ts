@@ -19,7 +19,9 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}, options: { calibration?: Calibration; root?: string } = {}): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'jardam-data-')), LOG_LEVEL: 'silent', WATCH_KNOWLEDGE: 'false', ...env });
   const server = await startServer(config, { log: createLogger('silent'), ...options });
-  return { server, url: `http://127.0.0.1:${server.port}`, settled: async () => server.telegram?.inbox?.idle(), stop: () => server.shutdown() };
+  return { server, url: `http://127.0.0.1:${server.port}`, settled: async () => {
+      await Promise.all([server.telegram?.inbox?.idle(), server.whatsapp?.inbox.idle()]);
+    }, stop: () => server.shutdown() };
 }
 
 /** The webhook secret the tests give the server. */

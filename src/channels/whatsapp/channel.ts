@@ -1,7 +1,8 @@
 /**
  * WhatsApp Cloud API webhook: the GET verification handshake, and POSTed messages whose
- * X-Hub-Signature-256 is checked against the raw body before anything is parsed. The POST is
- * answered 200 at once; replies go out afterwards through the Graph API.
+ * X-Hub-Signature-256 is checked against the raw body before anything is parsed. Each message is
+ * stored in the inbox and the POST answered 200 at once; replies go out afterwards through the
+ * Graph API.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -9,14 +10,16 @@ import type { WhatsAppConfig } from '../../config.js';
 import type { Conversation } from '../../bot/conversation.js';
 import type { Translate } from '../../engine/i18n.js';
 import { HttpError, readBody, requireJson, sendJson, sendText, type Handler } from '../../server/http.js';
-import type { Deduplicator } from '../dedupe.js';
+import { Inbox } from '../inbox.js';
+import type { Store } from '../../store/types.js';
+import type { StorageGuard } from '../../store/deadline.js';
 import type { FamilyDelivery } from '../../handoff/types.js';
 import { GraphClient } from './graph.js';
 import { renderWhatsApp } from './render.js';
 import { verifySignature } from './signature.js';
 import { sameSecret } from '../constant-time.js';
 import { windowOpen } from './window.js';
-import { messagesOf, toInbound, waWebhookSchema, type WaMessage } from './webhook.js';
+import { messagesOf, toInbound, waMessageSchema, waWebhookSchema, type WaMessage } from './webhook.js';
 
 /** Meta's webhook bodies are small; anything bigger is not from Meta. */
 const BODY_LIMIT = 512 * 1024;
@@ -26,9 +29,10 @@ export interface WhatsAppDeps {
   readonly conversation: Conversation;
   readonly t: () => Translate;
   readonly log: Logger;
-  /** Keeps the reply work alive through a graceful shutdown. */
-  readonly track: (work: Promise<unknown>) => void;
-  readonly dedupe: Deduplicator;
+  /** Holds messages until they are answered. */
+  readonly store: Store;
+  /** Deadlines for storing a message, shared with the conversation. */
+  readonly guard?: StorageGuard;
   /** When a contact last wrote, as stored (any instance may have received it). */
   readonly lastInbound: (contact: string) => Promise<number | undefined>;
   readonly graph?: GraphClient;
@@ -40,6 +44,8 @@ export interface WhatsAppChannel {
   readonly graph: GraphClient;
   /** Sends a caseworker's words, inside the 24-hour window only. */
   readonly delivery: FamilyDelivery;
+  /** Messages accepted and not answered yet. */
+  readonly inbox: Inbox<WaMessage>;
 }
 
 export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
@@ -78,6 +84,20 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
     return sendJson(res, 403, { error: 'verification failed' });
   };
 
+  const inbox = new Inbox<WaMessage>({
+    channel: 'whatsapp',
+    store: deps.store,
+    log,
+    ...(deps.guard ? { guard: deps.guard } : {}),
+    handle: answer,
+    parse: (json) => waMessageSchema.parse(JSON.parse(json)),
+    chatOf: (message) => message.from,
+    urgent: (message) => {
+      const text = toInbound(message)?.text;
+      return text !== undefined && conversation.urgent(text);
+    },
+  });
+
   const receive: Handler = async (req, res) => {
     const raw = await readBody(req, BODY_LIMIT);
     if (!verifySignature(raw, req.headers['x-hub-signature-256'] as string | undefined, config.appSecret)) {
@@ -92,16 +112,10 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppChannel {
     }
     const parsed = waWebhookSchema.safeParse(json);
     if (!parsed.success) throw new HttpError(400, 'not a WhatsApp webhook payload');
+    // Meta re-sends what it thinks we missed: the inbox refuses a message id it has seen.
+    await Promise.all(messagesOf(parsed.data).map((message) => inbox.accept(`whatsapp:${message.id}`, message)));
     sendJson(res, 200, { ok: true });
-
-    for (const message of messagesOf(parsed.data)) {
-      const work = async () => {
-        if (!(await deps.dedupe.firstTime(`whatsapp:${message.id}`))) return;
-        await answer(message);
-      };
-      deps.track(work().catch((err: unknown) => log.error({ err, channel: 'whatsapp' }, 'reply failed')));
-    }
   };
 
-  return { verify, receive, graph, delivery };
+  return { verify, receive, graph, delivery, inbox };
 }
