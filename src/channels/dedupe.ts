@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
-import { SHORT_STORAGE_DEADLINE_MS, StorageGuard } from '../store/deadline.js';
+import { StorageGuard } from '../store/deadline.js';
 
 export class Deduplicator {
   private readonly recent = new Set<string>();
@@ -21,7 +21,7 @@ export class Deduplicator {
   async firstTime(id: string): Promise<boolean> {
     if (this.store) {
       try {
-        return await this.guard.call(() => this.store!.claim(id, Date.now()), SHORT_STORAGE_DEADLINE_MS);
+        return await this.guard.call(() => this.store!.claim(id, Date.now()));
       } catch (err) {
         this.log.warn({ err }, 'de-duplication falls back to this process');
       }

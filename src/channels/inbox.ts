@@ -2,7 +2,7 @@
  * Deliveries between a webhook's 200 and their reply. The webhook only stores a delivery and
  * answers at once, so the platform never waits on the engine and never re-sends for slowness;
  * the replies are worked out here, a few at a time, one at a time per chat, and emergencies go
- * first whenever others are waiting.
+ * first.
  *
  * The payload stays in the database until the reply is sent, under a lease: if this process dies,
  * any instance (or this one, restarted) takes it when the lease runs out. Beyond `held` deliveries
@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
-import { SHORT_STORAGE_DEADLINE_MS, StorageGuard } from '../store/deadline.js';
+import { SHORT_STORAGE_DEADLINE_MS, StorageGuard, STORAGE_DEADLINE_MS } from '../store/deadline.js';
 import type { Channel } from '../types.js';
 
 export interface InboxOptions<T> {
@@ -25,7 +25,7 @@ export interface InboxOptions<T> {
   readonly parse: (json: string) => T;
   /** The chat a delivery belongs to: one chat's deliveries are answered in the order they came. */
   readonly chatOf: (payload: T) => string;
-  /** Whether a delivery is an emergency; asked only when others are waiting, to put it first. */
+  /** Whether a delivery is an emergency (cheap: asked of every one as it arrives). */
   readonly urgent: (payload: T) => boolean;
   /**
    * Deliveries worked on at once. The engine runs one at a time anyway; this bounds the replies
@@ -70,6 +70,9 @@ export class Inbox<T> {
   private running = 0;
   /** Deliveries may be waiting in the database for this instance to take. */
   private spilled = true;
+  /** How many deliveries were left in the database so far (to see if some came during a pull). */
+  private spills = 0;
+  private lastAt = 0;
   private pulling: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
@@ -115,7 +118,7 @@ export class Inbox<T> {
     return this.queue.length + this.urgentQueue.length + this.running;
   }
 
-  /** Resolves when nothing is arriving, held or being answered. */
+  /** Resolves when nothing is arriving, held, being answered or waiting in the database for this instance. */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -137,8 +140,10 @@ export class Inbox<T> {
     await this.flushFinished();
   }
 
+  /** Nothing arriving, held, being answered, or left in the database for this instance to take. */
   private isIdle(): boolean {
-    return this.arriving.length === 0 && this.running === 0 && this.queue.length === 0 && this.urgentQueue.length === 0;
+    const waitingOnDisk = this.started && !this.closed && (this.spilled || this.pulling !== undefined);
+    return this.arriving.length === 0 && this.running === 0 && this.queue.length === 0 && this.urgentQueue.length === 0 && !waitingOnDisk;
   }
 
   private async store(): Promise<void> {
@@ -146,19 +151,20 @@ export class Inbox<T> {
     const firsts = new Map<string, Arriving<T>>();
     for (const a of arriving) if (!firsts.has(a.id)) firsts.set(a.id, a);
     const now = this.now();
-    // Emergencies are looked for only when they would otherwise wait behind others.
-    const backlog = this.waiting + firsts.size > this.concurrency;
-    let room = this.held - this.queue.length;
+    // While some wait in the database, newcomers wait there too: a chat's messages stay in order.
+    let room = this.spilled ? 0 : this.held - this.queue.length;
     const plans = [...firsts.values()].map((a) => {
-      const urgent = backlog && this.options.urgent(a.payload);
+      // A message about danger is never left on disk, goes first, and is not held up by the database.
+      const urgent = this.options.urgent(a.payload);
       const keep = !this.closed && (urgent || room-- > 0);
       return { a, urgent, keep };
     });
+    const deadline = plans.some((p) => p.urgent) ? SHORT_STORAGE_DEADLINE_MS : STORAGE_DEADLINE_MS;
     let added: Set<string>;
     let durable = true;
     try {
-      const deliveries = plans.map(({ a, keep }) => ({ id: a.id, channel: this.options.channel, payload: JSON.stringify(a.payload), at: now, leaseUntil: keep ? now + this.leaseMs : 0 }));
-      // A database that hangs must not hold the webhook's answer: past a short deadline, memory.
+      const deliveries = plans.map(({ a, keep }) => ({ id: a.id, channel: this.options.channel, payload: JSON.stringify(a.payload), at: this.nextAt(now), leaseUntil: keep ? now + this.leaseMs : 0 }));
+      // A database that hangs must not hold the webhook's answer: past the deadline, memory.
       added = await this.guard.call(() => {
         const writing = this.options.store.enqueue(deliveries);
         void writing.then(
@@ -169,7 +175,7 @@ export class Inbox<T> {
           () => undefined,
         );
         return writing;
-      }, SHORT_STORAGE_DEADLINE_MS);
+      }, deadline);
     } catch (err) {
       this.options.log.warn({ err, channel: this.options.channel }, 'deliveries kept in memory: the database is unreachable');
       durable = false;
@@ -178,10 +184,19 @@ export class Inbox<T> {
     for (const { a, urgent, keep } of plans) {
       const isNew = added.has(a.id);
       if (isNew && (keep || !durable)) this.hold({ id: a.id, payload: a.payload, chat: this.options.chatOf(a.payload), durable }, urgent);
-      else if (isNew) this.spilled = true;
+      else if (isNew) {
+        this.spilled = true;
+        this.spills++;
+      }
     }
     for (const a of arriving) a.resolve(firsts.get(a.id) === a && added.has(a.id));
     this.pump();
+  }
+
+  /** Arrival times, one millisecond apart at least: the database hands deliveries back in this order. */
+  private nextAt(now: number): number {
+    this.lastAt = Math.max(now, this.lastAt + 1);
+    return this.lastAt;
   }
 
   private rememberOnce(id: string): boolean {
@@ -265,10 +280,10 @@ export class Inbox<T> {
       const room = this.held - this.queue.length;
       if (room <= 0) return;
       const now = this.now();
+      const spillsBefore = this.spills;
       try {
         const taken = await this.options.store.takeWaiting(this.options.channel, now, now + this.leaseMs, room);
-        this.spilled = taken.length === room;
-        const backlog = this.waiting + taken.length > this.concurrency;
+        this.spilled = taken.length === room || this.spills !== spillsBefore;
         for (const d of taken) {
           let payload: T;
           try {
@@ -278,10 +293,10 @@ export class Inbox<T> {
             this.finishLater(d.id);
             continue;
           }
-          this.hold({ id: d.id, payload, chat: this.options.chatOf(payload), durable: true }, backlog && this.options.urgent(payload));
+          this.hold({ id: d.id, payload, chat: this.options.chatOf(payload), durable: true }, this.options.urgent(payload));
         }
       } catch (err) {
-        // Left to the next poll, rather than asked again at once.
+        // Left to the next poll, rather than asked again at once (newcomers are held meanwhile).
         this.spilled = false;
         this.options.log.warn({ err, channel: this.options.channel }, 'waiting deliveries cannot be read now');
       }

@@ -21,7 +21,10 @@ export function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /** How long a storage call may take before the bot goes on without it. */
 export const STORAGE_DEADLINE_MS = 2_000;
-/** The same for a message about danger, and for a webhook's answer: neither waits on the database. */
+/**
+ * The same for a message about danger: its reply does not wait on the database. Missing this one
+ * proves little (a busy database may take that long), so it does not pause storage.
+ */
 export const SHORT_STORAGE_DEADLINE_MS = 300;
 /** How long storage is left alone after it failed to answer in time. */
 const PAUSE_MS = 5_000;
@@ -35,8 +38,8 @@ export class StoragePaused extends Error {
 
 /**
  * One per server, shared by everything that reads or writes: storage calls get a deadline, and
- * after one misses it storage is left alone for a few seconds (calls fail at once), so a hanging
- * database delays a reply once at most rather than at every step.
+ * after one misses the full `STORAGE_DEADLINE_MS` storage is left alone for a few seconds (calls
+ * fail at once), so a hanging database delays a reply once at most rather than at every step.
  */
 export class StorageGuard {
   private pausedUntil = 0;
@@ -46,7 +49,7 @@ export class StorageGuard {
     try {
       return await withinDeadline(work(), deadlineMs);
     } catch (err) {
-      if (err instanceof StorageTimeout) this.pausedUntil = Date.now() + PAUSE_MS;
+      if (err instanceof StorageTimeout && deadlineMs >= STORAGE_DEADLINE_MS) this.pausedUntil = Date.now() + PAUSE_MS;
       throw err;
     }
   }

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Inbox, type InboxOptions } from '../../src/channels/inbox.js';
 import { createLogger } from '../../src/server/logger.js';
 import { SqlStore } from '../../src/store/sql-store.js';
@@ -92,20 +92,30 @@ describe('Inbox', () => {
     await box.drain(1000);
   });
 
-  it('keeps a flood beyond what it holds in the database, and answers all of it', async () => {
+  it('keeps a flood beyond what it holds in the database, and answers all of it, each chat in order', async () => {
     const store = await openStoreAt(freshFile());
     const { box, answered } = inbox(store, { held: 10, concurrency: 4 });
-    const ids = Array.from({ length: 200 }, (_, i) => `tg:${i}`);
-    expect((await Promise.all(ids.map((id, i) => box.accept(id, { chat: `c${i}`, text: id })))).every(Boolean)).toBe(true);
+    const ids = Array.from({ length: 300 }, (_, i) => `tg:${i}`);
+    const send = (from: number, to: number) => Promise.all(ids.slice(from, to).map((id, i) => box.accept(id, { chat: `c${(from + i) % 7}`, text: id })));
+    expect((await send(0, 100)).every(Boolean)).toBe(true);
     // Held in memory: no more than `held`; the rest waits on disk.
     expect(box.waiting).toBeLessThanOrEqual(10);
     box.start();
+    // More arrive while the first are being answered and taken back from the database.
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await send(100, 200)).every(Boolean)).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await send(200, 300)).every(Boolean)).toBe(true);
     const deadline = Date.now() + 10_000;
-    while (answered.length < 200 && Date.now() < deadline) {
+    while (answered.length < 300 && Date.now() < deadline) {
       expect(box.waiting).toBeLessThanOrEqual(10 + 4);
       await new Promise((r) => setTimeout(r, 5));
     }
     expect([...answered].sort()).toEqual([...ids].sort());
+    for (let chat = 0; chat < 7; chat++) {
+      const mine = answered.map((t) => Number(t.slice(3))).filter((n) => n % 7 === chat);
+      expect(mine).toEqual([...mine].sort((x, y) => x - y));
+    }
     await box.drain(1000);
   });
 
@@ -130,9 +140,19 @@ describe('Inbox', () => {
   it('answers what a crashed instance held once its lease runs out, and not before', async () => {
     const file = freshFile();
     let now = Date.now();
-    const crashed = inbox(await openStoreAt(file), { now: () => now, leaseMs: 60_000 });
-    // Accepted and stored, never started: the process died before answering.
+    // The process takes the delivery and dies while answering it (its reply never finishes).
+    let taken = false;
+    const crashed = inbox(await openStoreAt(file), {
+      now: () => now,
+      leaseMs: 60_000,
+      handle: () => {
+        taken = true;
+        return new Promise(() => undefined);
+      },
+    });
+    crashed.box.start();
     expect(await crashed.box.accept('tg:1', { chat: 'a', text: 'lost?' })).toBe(true);
+    await vi.waitFor(() => expect(taken).toBe(true));
 
     const next = inbox(await openStoreAt(file), { now: () => now, leaseMs: 60_000 });
     next.box.start();
