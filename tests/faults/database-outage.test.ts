@@ -5,18 +5,16 @@
  * second, and when the database is back the server writes to it again, without a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram, callbackUpdate, textUpdate } from '../helpers/fake-telegram.js';
-import { eventually, postUpdate, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
+import { FakeTelegram, callbackUpdate } from '../helpers/fake-telegram.js';
+import { familiesWrite } from '../helpers/families.js';
+import { postUpdate, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
-import { realEngine } from '../helpers/kb.js';
 import { openStore } from '../../src/store/open.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const engine = realEngine();
-const EMERGENCY = engine.kb.replies.emergency.text.ru.trim().split('\n')[0]!;
 const OUTAGE_MS = 6_000;
 const FAMILIES = 6;
 
@@ -48,32 +46,16 @@ afterAll(async () => {
   await schema?.drop();
 });
 
-/** Families write (a third of it about danger) until `until`; what went wrong, and the slowest emergency reply. */
-async function traffic(until: number, firstUser: number) {
-  const problems: string[] = [];
-  let slowestEmergencyMs = 0;
-  let messages = 0;
-  const family = async (user: number) => {
-    for (let n = 0; Date.now() < until; n++) {
-      const urgent = n % 3 === 2;
-      const mine = () => telegram.sent().filter((m) => m.chat_id === user);
-      const before = mine().length;
-      const started = Date.now();
-      const status = await postUpdate(app, textUpdate(user, urgent ? 'муж бьет ребенка помогите' : n % 2 ? 'что такое линия 1899' : 'что такое линия 111'), TELEGRAM_SECRET, { settle: false });
-      // The time until this family's reply reaches Telegram, whatever the others wait for.
-      const took = (await eventually(() => (mine().length > before ? Date.now() : undefined), 15_000).catch(() => Infinity)) - started;
-      await app.settled();
-      messages++;
-      const replies = mine();
-      if (status !== 200) problems.push(`${user}#${n}: status ${status}`);
-      else if (replies.length !== before + 1) problems.push(`${user}#${n}: ${replies.length - before} replies`);
-      else if (urgent && !replies.at(-1)!.text.includes(EMERGENCY)) problems.push(`${user}#${n}: not the emergency reply`);
-      if (urgent) slowestEmergencyMs = Math.max(slowestEmergencyMs, took);
-    }
-  };
-  await Promise.all(Array.from({ length: FAMILIES }, (_, i) => family(firstUser + i)));
-  return { problems, slowestEmergencyMs, messages };
-}
+/** Families write until `until` (a third of it about danger). */
+const traffic = (until: number, firstUser: number) =>
+  familiesWrite({
+    families: FAMILIES,
+    firstUser,
+    until,
+    telegram,
+    post: (update) => postUpdate(app, update, TELEGRAM_SECRET, { settle: false }),
+    settled: () => app.settled(),
+  });
 
 /** A new family's language, chosen through the server, read back by another store on the database. */
 async function writesLand(user: number): Promise<boolean> {

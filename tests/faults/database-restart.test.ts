@@ -14,19 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram, callbackUpdate, textUpdate } from '../helpers/fake-telegram.js';
+import { FakeTelegram, callbackUpdate } from '../helpers/fake-telegram.js';
+import { familiesWrite } from '../helpers/families.js';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../helpers/postgres.js';
-import { realEngine } from '../helpers/kb.js';
 import { TELEGRAM_WEBHOOK_PATH } from '../../src/server/start.js';
 import { openStore } from '../../src/store/open.js';
 
 const SECRET = 'test-secret-token-0123456789';
-const engine = realEngine();
-const EMERGENCY = engine.kb.replies.emergency.text.ru.trim().split('\n')[0]!;
 const FAMILIES = 10;
 const LOAD_MS = 3_000;
 /** The server's connections carry this name, so only they are terminated. */
@@ -106,23 +104,6 @@ describe('the database restarts under load', () => {
     expect(await post(callbackUpdate(90_000, 'lang:ru'))).toBe(200);
     expect((await admin.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [APP_NAME])).rowCount).toBeGreaterThan(0);
 
-    const stopAt = Date.now() + LOAD_MS;
-    const problems: string[] = [];
-    let messages = 0;
-    let emergencies = 0;
-    const family = async (user: number) => {
-      for (let n = 0; Date.now() < stopAt; n++) {
-        const urgent = n % 3 === 2;
-        const before = telegram.sent().filter((m) => m.chat_id === user).length;
-        const status = await post(textUpdate(user, urgent ? 'муж бьет ребенка помогите' : n % 2 ? 'что такое линия 1899' : 'что такое линия 111'));
-        messages++;
-        if (urgent) emergencies++;
-        const replies = telegram.sent().filter((m) => m.chat_id === user);
-        if (status !== 200) problems.push(`${user}#${n}: status ${status}`);
-        else if (replies.length !== before + 1) problems.push(`${user}#${n}: ${replies.length - before} replies`);
-        else if (urgent && !replies.at(-1)!.text.includes(EMERGENCY)) problems.push(`${user}#${n}: not the emergency reply`);
-      }
-    };
     // A second in, the "restart": every backend ended, five times over a second, reconnections included.
     const restart = (async () => {
       await new Promise((r) => setTimeout(r, 1_000));
@@ -133,7 +114,14 @@ describe('the database restarts under load', () => {
       }
       return ended;
     })();
-    await Promise.all(Array.from({ length: FAMILIES }, (_, i) => family(91_000 + i)));
+    const { messages, emergencies, problems } = await familiesWrite({
+      families: FAMILIES,
+      firstUser: 91_000,
+      until: Date.now() + LOAD_MS,
+      telegram,
+      post,
+      settled: () => server.telegram!.inbox!.idle(),
+    });
     const ended = await restart;
 
     // The fault happened, under load, and the server felt it (queries cut off, answered without the database).
