@@ -33,5 +33,12 @@ describe('configuration from the environment', () => {
     expect(errorOf({ WHATSAPP_ACCESS_TOKEN: 't' })).toMatch(/WHATSAPP_PHONE_NUMBER_ID: required[\s\S]*WHATSAPP_APP_SECRET: required[\s\S]*WHATSAPP_VERIFY_TOKEN: required/);
     expect(errorOf({ WEB_CHAT: 'maybe' })).toMatch(/^WEB_CHAT: must be true or false/);
     expect(errorOf({ PUBLIC_URL: 'not a url' })).toMatch(/^PUBLIC_URL: /);
+    expect(errorOf({ TELEGRAM_API_DEADLINE_MS: '500' })).toMatch(/^TELEGRAM_API_DEADLINE_MS: /);
+    expect(errorOf({ TELEGRAM_API_DEADLINE_MS: 'forever' })).toMatch(/^TELEGRAM_API_DEADLINE_MS: /);
+  });
+
+  it('bounds a Bot API call with its retries by TELEGRAM_API_DEADLINE_MS, a minute unless set', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }).telegram?.apiDeadlineMs).toBe(60_000);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_DEADLINE_MS: '15000' }).telegram?.apiDeadlineMs).toBe(15_000);
   });
 });
