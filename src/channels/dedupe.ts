@@ -7,14 +7,28 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import { StorageGuard } from '../store/deadline.js';
 
+/** The ids this process has seen lately, the oldest forgotten past `capacity`. */
+export class RecentIds {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  /** True the first time an id is seen here. */
+  firstTime(id: string): boolean {
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+}
+
 export class Deduplicator {
-  private readonly recent = new Set<string>();
+  private readonly recent = new RecentIds();
 
   constructor(
     private readonly store: Pick<Store, 'claim'> | undefined,
     private readonly log: Logger,
     private readonly guard = new StorageGuard(),
-    private readonly capacity = 10_000,
   ) {}
 
   /** True the first time an id is seen (by any instance). */
@@ -26,9 +40,6 @@ export class Deduplicator {
         this.log.warn({ err }, 'de-duplication falls back to this process');
       }
     }
-    if (this.recent.has(id)) return false;
-    this.recent.add(id);
-    if (this.recent.size > this.capacity) this.recent.delete(this.recent.values().next().value!);
-    return true;
+    return this.recent.firstTime(id);
   }
 }

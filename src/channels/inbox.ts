@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import { SHORT_STORAGE_DEADLINE_MS, StorageGuard, STORAGE_DEADLINE_MS } from '../store/deadline.js';
 import type { Channel } from '../types.js';
+import { RecentIds } from './dedupe.js';
 
 export interface InboxOptions<T> {
   readonly channel: Channel;
@@ -57,14 +58,13 @@ interface Arriving<T> {
   readonly resolve: (added: boolean) => void;
 }
 
-/** Ids of deliveries seen while the database was unreachable, against replays. */
-const REMEMBERED = 10_000;
 
 export class Inbox<T> {
   private readonly urgentQueue: Held<T>[] = [];
   private readonly queue: Held<T>[] = [];
   private readonly busyChats = new Set<string>();
-  private readonly remembered = new Set<string>();
+  /** Ids of deliveries seen while the database was unreachable, against replays. */
+  private readonly remembered = new RecentIds();
   private arriving: Arriving<T>[] = [];
   private finished: string[] = [];
   private running = 0;
@@ -179,7 +179,7 @@ export class Inbox<T> {
     } catch (err) {
       this.options.log.warn({ err, channel: this.options.channel }, 'deliveries kept in memory: the database is unreachable');
       durable = false;
-      added = new Set(plans.filter(({ a }) => this.rememberOnce(a.id)).map(({ a }) => a.id));
+      added = new Set(plans.filter(({ a }) => this.remembered.firstTime(a.id)).map(({ a }) => a.id));
     }
     for (const { a, urgent, keep } of plans) {
       const isNew = added.has(a.id);
@@ -197,13 +197,6 @@ export class Inbox<T> {
   private nextAt(now: number): number {
     this.lastAt = Math.max(now, this.lastAt + 1);
     return this.lastAt;
-  }
-
-  private rememberOnce(id: string): boolean {
-    if (this.remembered.has(id)) return false;
-    this.remembered.add(id);
-    if (this.remembered.size > REMEMBERED) this.remembered.delete(this.remembered.values().next().value!);
-    return true;
   }
 
   private hold(item: Held<T>, urgent: boolean): void {

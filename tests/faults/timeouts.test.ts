@@ -7,11 +7,11 @@
 import { describe, it } from 'vitest';
 import { FakeTelegram, textUpdate } from '../helpers/fake-telegram.js';
 import { FakeGraph, waTextPayload } from '../helpers/fake-graph.js';
-import { eventually, startTestServer } from '../helpers/server.js';
+import { eventually, postUpdate, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
 import { signBody } from '../../src/channels/whatsapp/signature.js';
-import { TELEGRAM_WEBHOOK_PATH, WHATSAPP_WEBHOOK_PATH } from '../../src/server/start.js';
+import { WHATSAPP_WEBHOOK_PATH } from '../../src/server/start.js';
 
-const SECRET = 'test-secret-token-0123456789';
+const SECRET = TELEGRAM_SECRET;
 const APP_SECRET = 'whatsapp-app-secret';
 /** Far longer than any client timeout: without a timeout of its own, the reply would wait this long. */
 const HANG_MS = 60_000;
@@ -26,15 +26,8 @@ const telegramEnv = (apiRoot: string) => ({
   SHUTDOWN_TIMEOUT_MS: '20000',
 });
 
-async function postTelegram(url: string, update: Record<string, unknown>): Promise<number> {
-  const res = await fetch(`${url}${TELEGRAM_WEBHOOK_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify(update),
-  });
-  await res.text();
-  return res.status;
-}
+/** The webhook's answer only: each test waits for the reply its own way. */
+const postTelegram = (app: TestServer, update: Record<string, unknown>) => postUpdate(app, update, SECRET, { settle: false });
 
 describe('a stalled API', () => {
   it.concurrent('Telegram: a hanging sendMessage is given up and retried, the reply is delivered once', async ({ expect }) => {
@@ -42,7 +35,7 @@ describe('a stalled API', () => {
     const app = await startTestServer(telegramEnv(fake.url));
     try {
       fake.delayNext('sendMessage', 1, HANG_MS);
-      expect(await postTelegram(app.url, textUpdate(7001, 'что такое линия 1899'))).toBe(200);
+      expect(await postTelegram(app, textUpdate(7001, 'что такое линия 1899'))).toBe(200);
       // The call times out after 5 s, auto-retry pauses 3 s: usually done before the webhook's 200.
       await eventually(() => (fake.sent().length > 0 ? true : undefined), 15_000);
       expect(fake.calls.map((c) => c.method).filter((m) => m.startsWith('sendMessage'))).toEqual(['sendMessage:abandoned', 'sendMessage']);
@@ -95,7 +88,7 @@ describe('a stalled API', () => {
       // Telegram unreachable for good: without a deadline auto-retry would try forever.
       fake.dropNext('sendMessage', 1000);
       const started = Date.now();
-      expect(await postTelegram(app.url, textUpdate(7004, 'что такое линия 111'))).toBe(200);
+      expect(await postTelegram(app, textUpdate(7004, 'что такое линия 111'))).toBe(200);
       await app.settled();
       const took = Date.now() - started;
       // Attempts at 0, 3 and 9 s (backoff 3 s, then 6 s); the next pause (12 s) is cut by the deadline.
@@ -106,7 +99,7 @@ describe('a stalled API', () => {
       // The network is back: the next update is answered at once.
       fake.clear();
       fake.dropNext('sendMessage', 0, { reset: true });
-      expect(await postTelegram(app.url, textUpdate(7004, 'что такое линия 1899'))).toBe(200);
+      expect(await postTelegram(app, textUpdate(7004, 'что такое линия 1899'))).toBe(200);
       await app.settled();
       expect(fake.sent()).toHaveLength(1);
     } finally {
@@ -122,7 +115,7 @@ describe('a stalled API', () => {
     try {
       // Telegram asks to wait 11 s; the webhook has answered 200 long before.
       fake.failNext('sendMessage', { status: 429, retryAfter: 11 });
-      expect(await postTelegram(app.url, textUpdate(7003, 'что такое линия 111'))).toBe(200);
+      expect(await postTelegram(app, textUpdate(7003, 'что такое линия 111'))).toBe(200);
       expect(fake.sent()).toHaveLength(0);
       // SIGTERM now: the reply is in flight and must not be dropped.
       await app.stop();

@@ -7,6 +7,9 @@ import { createLogger } from '../../src/server/logger.js';
 import { startServer, TELEGRAM_WEBHOOK_PATH, type RunningServer } from '../../src/server/start.js';
 import type { Calibration } from '../../src/engine/decide.js';
 
+// For work that finishes after a 200; kept in its own file for tests that need no server.
+export { eventually } from './eventually.js';
+
 export interface TestServer {
   readonly server: RunningServer;
   readonly url: string;
@@ -41,15 +44,4 @@ export async function postUpdate(app: Pick<TestServer, 'url' | 'settled'>, updat
   await res.text();
   if (settle) await app.settled();
   return res.status;
-}
-
-/** Polls until `check` returns a value (or throws after `ms`): for work that finishes after a 200. */
-export async function eventually<T>(check: () => T | undefined, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

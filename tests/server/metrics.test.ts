@@ -12,7 +12,7 @@ import { ERROR_PLACES } from '../../src/server/metrics.js';
 import { TELEGRAM_WEBHOOK_PATH, WHATSAPP_WEBHOOK_PATH } from '../../src/server/start.js';
 import { FakeGraph, waTextPayload } from '../helpers/fake-graph.js';
 import { FakeTelegram, textUpdate } from '../helpers/fake-telegram.js';
-import { eventually, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
+import { eventually, postUpdate, startTestServer, TELEGRAM_SECRET, type TestServer } from '../helpers/server.js';
 
 const TOKEN = 'metrics-token-0123456789';
 const APP_SECRET = 'whatsapp-app-secret';
@@ -291,12 +291,7 @@ describe('/metrics', () => {
     // Telegram is slow: the first reply hangs, and one family's next messages wait their turn.
     telegram.delayNext('sendMessage', 1, 1_500);
     for (const text of ['что такое линия 1899', 'что такое линия 111', 'спасибо']) {
-      const res = await fetch(`${app.url}${TELEGRAM_WEBHOOK_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET },
-        body: JSON.stringify(textUpdate(6100, text)),
-      });
-      expect(res.status).toBe(200);
+      expect(await postUpdate(app, textUpdate(6100, text), TELEGRAM_SECRET, { settle: false })).toBe(200);
     }
     expect(value((await scrape(app.url)).metrics, 'jardam_deliveries_waiting', { channel: 'telegram' })).toBe(3);
     await app.settled();

@@ -6,6 +6,7 @@ import { loadKnowledge, type KnowledgeBase, type LoadResult } from '../../src/kb
 import type { Problem } from '../../src/kb/problem.js';
 import { watchKnowledge, type KnowledgeWatcher, type WatchOptions } from '../../src/kb/watch.js';
 import { scratchProject } from '../helpers/kb.js';
+import { eventually } from '../helpers/eventually.js';
 
 type Yaml = Record<string, any>;
 const ENTRY = 'knowledge/entries/hotline-111.yaml';
@@ -54,17 +55,6 @@ function editEntry(root: string, edit: (entry: Yaml) => void, save: (path: strin
   const entry = parse(readFileSync(path, 'utf8')) as Yaml;
   edit(entry);
   save(path, stringify(entry));
-}
-
-/** Polls until `check` returns a value (kept here: the server helper pulls in the whole server). */
-async function eventually<T>(check: () => T | undefined, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const answerRu = (kb: KnowledgeBase | undefined) => kb?.entries.get('hotline-111')?.answer.ru;
