@@ -142,7 +142,8 @@ describe('Inbox', () => {
     let now = Date.now();
     // The process takes the delivery and dies while answering it (its reply never finishes).
     let taken = false;
-    const crashed = inbox(await openStoreAt(file), {
+    const crashedStore = await openStoreAt(file);
+    const crashed = inbox(crashedStore, {
       now: () => now,
       leaseMs: 60_000,
       handle: () => {
@@ -153,6 +154,8 @@ describe('Inbox', () => {
     crashed.box.start();
     expect(await crashed.box.accept('tg:1', { chat: 'a', text: 'lost?' })).toBe(true);
     await vi.waitFor(() => expect(taken).toBe(true));
+    // Dead: it reaches the database no more (its polls fail), so it cannot take the delivery again.
+    await crashedStore.close();
 
     const next = inbox(await openStoreAt(file), { now: () => now, leaseMs: 60_000 });
     next.box.start();
