@@ -41,6 +41,12 @@ export interface InboxOptions<T> {
   readonly guard?: StorageGuard;
   /** How often the database is asked for deliveries no one holds (left by a stopped instance). */
   readonly pollMs?: number;
+  /**
+   * While webhooks arrive on every turn of the event loop (a flood this process cannot keep up
+   * with), taking them in comes first, and an ordinary delivery is started only once per this
+   * many ms. See FLOOD_PACE_MS.
+   */
+  readonly floodPaceMs?: number;
   readonly now?: () => number;
 }
 
@@ -48,6 +54,8 @@ interface Held<T> {
   readonly id: string;
   readonly payload: T;
   readonly chat: string;
+  /** About danger: answered first, and never kept waiting by a flood. */
+  readonly urgent: boolean;
   /** False when it was kept in memory only (the database was unreachable). */
   readonly durable: boolean;
 }
@@ -55,9 +63,18 @@ interface Held<T> {
 interface Arriving<T> {
   readonly id: string;
   readonly payload: T;
+  readonly json: string;
   readonly resolve: (added: boolean) => void;
 }
 
+
+/**
+ * Under a flood, ordinary replies still start 100 times a second: more than Telegram (about 30 a
+ * second) or WhatsApp (80 by default) accept from one bot, so the pace holds nobody back that the
+ * platform would have let through. Taking every delivery in first keeps the platform from waiting
+ * and re-sending, and brings each emergency into sight, where it goes ahead of the backlog.
+ */
+export const FLOOD_PACE_MS = 10;
 
 export class Inbox<T> {
   private readonly urgentQueue: Held<T>[] = [];
@@ -73,6 +90,8 @@ export class Inbox<T> {
   /** How many deliveries were left in the database so far (to see if some came during a pull). */
   private spills = 0;
   private lastAt = 0;
+  /** When an ordinary delivery was last started (performance.now()). */
+  private lastOrdinaryStart = -Infinity;
   private pulling: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
@@ -82,6 +101,7 @@ export class Inbox<T> {
   private readonly concurrency: number;
   private readonly held: number;
   private readonly leaseMs: number;
+  private readonly floodPaceMs: number;
   private readonly now: () => number;
   private readonly guard: StorageGuard;
 
@@ -89,14 +109,18 @@ export class Inbox<T> {
     this.concurrency = options.concurrency ?? 64;
     this.held = options.held ?? 1000;
     this.leaseMs = options.leaseMs ?? 300_000;
+    this.floodPaceMs = options.floodPaceMs ?? FLOOD_PACE_MS;
     this.now = options.now ?? Date.now;
     this.guard = options.guard ?? new StorageGuard();
   }
 
-  /** Stores a delivery; resolves once it is safe to answer the webhook: true if new, false for a replay. */
-  accept(id: string, payload: T): Promise<boolean> {
+  /**
+   * Stores a delivery; resolves once it is safe to answer the webhook: true if new, false for a
+   * replay. `json` is the payload as stored (the request's own text, when it is the payload whole).
+   */
+  accept(id: string, payload: T, json = JSON.stringify(payload)): Promise<boolean> {
     return new Promise((resolve) => {
-      this.arriving.push({ id, payload, resolve });
+      this.arriving.push({ id, payload, json, resolve });
       // Deliveries arriving together are written in one statement (one commit).
       if (this.arriving.length === 1) setImmediate(() => void this.store());
     });
@@ -163,7 +187,7 @@ export class Inbox<T> {
     let added: Set<string>;
     let durable = true;
     try {
-      const deliveries = plans.map(({ a, keep }) => ({ id: a.id, channel: this.options.channel, payload: JSON.stringify(a.payload), at: this.nextAt(now), leaseUntil: keep ? now + this.leaseMs : 0 }));
+      const deliveries = plans.map(({ a, keep }) => ({ id: a.id, channel: this.options.channel, payload: a.json, at: this.nextAt(now), leaseUntil: keep ? now + this.leaseMs : 0 }));
       // A database that hangs must not hold the webhook's answer: past the deadline, memory.
       added = await this.guard.call(() => {
         const writing = this.options.store.enqueue(deliveries);
@@ -183,7 +207,7 @@ export class Inbox<T> {
     }
     for (const { a, urgent, keep } of plans) {
       const isNew = added.has(a.id);
-      if (isNew && (keep || !durable)) this.hold({ id: a.id, payload: a.payload, chat: this.options.chatOf(a.payload), durable }, urgent);
+      if (isNew && (keep || !durable)) this.hold({ id: a.id, payload: a.payload, chat: this.options.chatOf(a.payload), urgent, durable });
       else if (isNew) {
         this.spilled = true;
         this.spills++;
@@ -199,13 +223,15 @@ export class Inbox<T> {
     return this.lastAt;
   }
 
-  private hold(item: Held<T>, urgent: boolean): void {
-    (urgent ? this.urgentQueue : this.queue).push(item);
+  private hold(item: Held<T>): void {
+    (item.urgent ? this.urgentQueue : this.queue).push(item);
   }
 
   /**
    * Starts the next delivery on a later turn of the event loop, one per turn: a backlog never
-   * keeps requests (new webhooks, health checks, the web chat) waiting behind it.
+   * keeps requests (new webhooks, health checks, the web chat) waiting behind it. An ordinary
+   * delivery also gives way to webhooks that came in this turn (they are stored first, and it waits
+   * a turn), except once per `floodPaceMs`; an emergency never does.
    */
   private pump(): void {
     if (!this.stepping) {
@@ -216,8 +242,11 @@ export class Inbox<T> {
 
   private step(): void {
     this.stepping = false;
-    const next = this.started && this.running < this.concurrency ? this.next() : undefined;
+    const now = performance.now();
+    const ordinaryMayStart = this.arriving.length === 0 || now - this.lastOrdinaryStart >= this.floodPaceMs;
+    const next = this.started && this.running < this.concurrency ? this.next(ordinaryMayStart) : undefined;
     if (next) {
+      if (!next.urgent) this.lastOrdinaryStart = now;
       this.running++;
       this.busyChats.add(next.chat);
       void this.answer(next);
@@ -228,8 +257,8 @@ export class Inbox<T> {
   }
 
   /** The first held delivery whose chat is not being answered already; emergencies first. */
-  private next(): Held<T> | undefined {
-    for (const queue of [this.urgentQueue, this.queue]) {
+  private next(ordinaryToo: boolean): Held<T> | undefined {
+    for (const queue of ordinaryToo ? [this.urgentQueue, this.queue] : [this.urgentQueue]) {
       const i = queue.findIndex((h) => !this.busyChats.has(h.chat));
       if (i >= 0) return queue.splice(i, 1)[0];
     }
@@ -286,7 +315,7 @@ export class Inbox<T> {
             this.finishLater(d.id);
             continue;
           }
-          this.hold({ id: d.id, payload, chat: this.options.chatOf(payload), durable: true }, this.options.urgent(payload));
+          this.hold({ id: d.id, payload, chat: this.options.chatOf(payload), urgent: this.options.urgent(payload), durable: true });
         }
       } catch (err) {
         // Left to the next poll, rather than asked again at once (newcomers are held meanwhile).

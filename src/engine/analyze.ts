@@ -12,6 +12,8 @@ import { stemKyrgyz } from '../text/kyrgyz-stem.js';
 const LATIN_WORD = /^(?=.*[a-z])[a-z0-9']+$/;
 /** Words remembered per language (token and stem), so the same word is folded and stemmed once. */
 const MEMO_LIMIT = 50_000;
+/** Texts whose words are remembered: a message and the few strings read beside it. */
+const RECENT_TEXTS = 8;
 
 export interface Analyzer {
   /** Lower case, folded, Latin-letter Russian/Kyrgyz in Cyrillic; every word kept. */
@@ -31,9 +33,20 @@ export function createAnalyzer(stopwords: PerLang<readonly string[]>): Analyzer 
   // again: each word's token and stem are worked out once (pure functions of the word).
   const tokenMemo: PerLang<Map<string, string>> = { fr: new Map(), ru: new Map(), ky: new Map() };
   const stemMemo: PerLang<Map<string, string>> = { fr: new Map(), ru: new Map(), ky: new Map() };
+  // Every stage asks for the same message's tokens in each language in turn: its words are split
+  // once (the last few texts are remembered), then only looked up per language.
+  const recent = new Map<string, string[]>();
+  const wordsOf = (text: string): string[] => {
+    let found = recent.get(text);
+    if (found === undefined) {
+      if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+      recent.set(text, (found = words(lower(text))));
+    }
+    return found;
+  };
   const tokens = (text: string, lang: Lang): string[] => {
     const memo = tokenMemo[lang];
-    return words(lower(text)).map((word) => {
+    return wordsOf(text).map((word) => {
       let token = memo.get(word);
       if (token === undefined) {
         if (memo.size >= MEMO_LIMIT) memo.clear();

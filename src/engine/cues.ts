@@ -34,22 +34,26 @@ export function createCueMatcher(cues: Partial<PerLang<readonly string[]>>, anal
   };
 }
 
-/** The patterns whose first word matches some token: whole words by the token, prefixes by each of its beginnings. */
+/**
+ * The patterns whose first word matches some token: whole words by the token; prefixes (longer
+ * than WHOLE_WORD_MAX) by the token's first letters, then kept if the token begins with them.
+ */
 function indexByFirstWord(patterns: readonly Pattern[]): (tokens: readonly string[]) => Pattern[] {
   const whole = new Map<string, Pattern[]>();
   const prefix = new Map<string, Pattern[]>();
   const add = (map: Map<string, Pattern[]>, key: string, p: Pattern) => map.set(key, [...(map.get(key) ?? []), p]);
+  const head = (word: string) => word.slice(0, WHOLE_WORD_MAX + 1);
   for (const p of patterns) {
     const first = p[0]!;
     if (first.startsWith('=')) add(whole, first.slice(1), p);
     else if (first.length <= WHOLE_WORD_MAX) add(whole, first, p);
-    else add(prefix, first, p);
+    else add(prefix, head(first), p);
   }
   return (tokens) => {
     const found = new Set<Pattern>();
     for (const token of tokens) {
       for (const p of whole.get(token) ?? []) found.add(p);
-      for (let end = WHOLE_WORD_MAX + 1; end <= token.length; end++) for (const p of prefix.get(token.slice(0, end)) ?? []) found.add(p);
+      if (token.length > WHOLE_WORD_MAX) for (const p of prefix.get(head(token)) ?? []) if (token.startsWith(p[0]!)) found.add(p);
     }
     return [...found];
   };

@@ -10,7 +10,7 @@
  * the Node process metrics (CPU, memory, event loop, GC), which describe the process whatever
  * the number of servers in it, live in one registry per process and are merged in at scrape.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Transformer } from 'grammy';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -163,15 +163,6 @@ export class Metrics implements ConversationObserver {
         sendText(res, 200, body, contentType);
       },
     };
-  }
-
-  /** Counts the server's 500 answers (the ones the HTTP layer logs as failed requests). */
-  watchHttp(server: Server): void {
-    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-      res.once('finish', () => {
-        if (res.statusCode === 500) this.error('http');
-      });
-    });
   }
 
   /**

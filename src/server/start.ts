@@ -101,10 +101,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const dedupe = new Deduplicator(store, log, guard);
 
   let ready = false;
-  const app = createHttpApp(() => ready, log);
+  const app = createHttpApp(() => ready, log, { failed: () => metrics.error('http') });
   // Prometheus: open unless METRICS_TOKEN is set (then a bearer token); keep it off the internet at the proxy.
   app.route(metrics.route(config.metricsToken));
-  metrics.watchHttp(app.server);
 
   const web = config.webChat
     ? createWebChat({ conversation, t, log, tokens: new SessionTokens(dataSecret(config.webSessionSecret, config.dataDir, 'webSession')), assetsDir: join(root, 'public/web') })

@@ -119,6 +119,55 @@ describe('Inbox', () => {
     await box.drain(1000);
   });
 
+  it('takes a flood in first: ordinary replies keep a pace, an emergency starts at once, and full speed returns after', async () => {
+    const store = await openStoreAt(freshFile());
+    const paceMs = 30;
+    const starts: { text: string; at: number }[] = [];
+    const { box } = inbox(store, {
+      floodPaceMs: paceMs,
+      handle: async (m) => {
+        starts.push({ text: m.text, at: performance.now() });
+      },
+    });
+    box.start();
+    // A webhook on every turn of the event loop for 300 ms; a family in danger writes halfway.
+    let sent = 0;
+    let helpAcceptedAt = 0;
+    const accepted: Promise<boolean>[] = [];
+    const floodStart = performance.now();
+    await new Promise<void>((resolve) => {
+      const next = () => {
+        const now = performance.now();
+        if (now - floodStart >= 300) return resolve();
+        if (helpAcceptedAt === 0 && now - floodStart >= 150) {
+          helpAcceptedAt = now;
+          accepted.push(box.accept('tg:help', { chat: 'danger', text: 'HELP now' }));
+        } else accepted.push(box.accept(`tg:${sent}`, { chat: `c${sent % 50}`, text: `q${sent++}` }));
+        setImmediate(next);
+      };
+      next();
+    });
+    const floodEnd = performance.now();
+    expect((await Promise.all(accepted)).every(Boolean)).toBe(true);
+    await box.idle();
+
+    const ordinary = starts.filter((s) => s.text !== 'HELP now');
+    expect(ordinary.map((s) => s.text).sort()).toEqual(Array.from({ length: sent }, (_, i) => `q${i}`).sort());
+    expect(sent).toBeGreaterThan(100);
+    // During the flood: at most one ordinary start per pace, and never none.
+    const duringFlood = ordinary.filter((s) => s.at < floodEnd).length;
+    expect(duringFlood).toBeLessThanOrEqual(Math.ceil((floodEnd - floodStart) / paceMs) + 1);
+    expect(duringFlood).toBeGreaterThanOrEqual(3);
+    // The emergency did not wait for the pace: at most one ordinary start came between its arrival and its own.
+    const help = starts.find((s) => s.text === 'HELP now')!;
+    expect(ordinary.filter((s) => s.at > helpAcceptedAt && s.at < help.at).length).toBeLessThanOrEqual(1);
+    // After the flood, no pace: the next 20 start in less time than the pace would allow 20.
+    const after = ordinary.filter((s) => s.at >= floodEnd).slice(0, 20);
+    expect(after).toHaveLength(20);
+    expect(after[19]!.at - after[0]!.at).toBeLessThan(19 * paceMs);
+    await box.drain(1000);
+  });
+
   it('hands what it could not answer back at shutdown, and the next instance answers it at once', async () => {
     const file = freshFile();
     const first = inbox(await openStoreAt(file), { concurrency: 1, ms: 100 });

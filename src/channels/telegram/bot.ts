@@ -118,15 +118,15 @@ function webhookHandler(inbox: Inbox<Update>, secret: string, botId: string): Ha
     const header = req.headers['x-telegram-bot-api-secret-token'];
     if (typeof header !== 'string' || !sameSecret(header, secret)) throw new HttpError(401, 'wrong secret token');
     requireJson(req);
-    const raw = await readBody(req, UPDATE_BODY_LIMIT);
+    const raw = (await readBody(req, UPDATE_BODY_LIMIT)).toString('utf8');
     let update: Update;
     try {
-      update = readUpdate(raw.toString('utf8'));
+      update = readUpdate(raw);
     } catch {
       throw new HttpError(400, 'not a Telegram update');
     }
-    // A replay is acknowledged too, and not answered again.
-    await inbox.accept(deliveryId(botId, update.update_id), update);
+    // A replay is acknowledged too, and not answered again. The body is stored as it came.
+    await inbox.accept(deliveryId(botId, update.update_id), update, raw);
     res.writeHead(200).end();
   };
 }
