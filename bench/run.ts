@@ -20,7 +20,7 @@ import { readEvalSet } from '../src/eval/score.js';
 import { LANGS } from '../src/types.js';
 import { textUpdate } from '../tests/helpers/fake-telegram.js';
 import type { FakeApiReport } from './fake-api.js';
-import { startTestServer } from '../tests/helpers/server.js';
+import { postUpdate, startTestServer } from '../tests/helpers/server.js';
 import { TELEGRAM_WEBHOOK_PATH } from '../src/server/start.js';
 import { FLOOD_PACE_MS } from '../src/channels/inbox.js';
 
@@ -130,12 +130,9 @@ async function benchServer() {
     setTimeout(() => {
       emergencySentAt = epoch();
       waitingAtEmergency = received - replies();
-      void fetch(`${app.url}${TELEGRAM_WEBHOOK_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-        // An update_id of its own: the load generator numbers its updates from 1.
-        body: JSON.stringify({ ...textUpdate(EMERGENCY_CHAT, EMERGENCY), update_id: EMERGENCY_UPDATE_ID }),
-      }).then(() => resolve());
+      // An update_id of its own: the load generator numbers its updates from 1.
+      const update = { ...textUpdate(EMERGENCY_CHAT, EMERGENCY), update_id: EMERGENCY_UPDATE_ID };
+      void postUpdate(app, update, SECRET, { settle: false }).then(() => resolve());
     }, 5_000),
   );
   const started = epoch();
